@@ -1,0 +1,74 @@
+/**
+ * createApp(deps): the whole HTTP surface as one Hono app. Routes live in http/ (one file per
+ * resource) and transport/; this file mounts them and holds the cross-cutting middleware.
+ */
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
+import { Limits } from '../shared/limits.js';
+import type { Sessions } from './auth/sessions.js';
+import { SESSION_COOKIE } from './auth/tokens.js';
+import type { Broker } from './broker/broker.js';
+import { authRoutes } from './http/auth.js';
+import { type AppEnv, apiError } from './http/env.js';
+import { healthRoutes } from './http/health.js';
+import type { OriginPolicy } from './http/origin.js';
+import { roomRoutes } from './http/rooms.js';
+import { staticRoutes } from './http/static.js';
+import type { Hub } from './hub/hub.js';
+import { errorText, type Logger } from './log.js';
+import type { Storage } from './storage/storage.js';
+
+export interface AppDeps {
+  storage: Storage;
+  broker: Broker;
+  hub: Hub;
+  sessions: Sessions;
+  origins: OriginPolicy;
+  log: Logger;
+  webDir: string;
+  /** Extra routes mounted at the root before the SPA fallback (the WebSocket route). */
+  routes?: Hono<AppEnv>[];
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use('/api/*', async (c, next) => {
+    c.header('Cache-Control', 'no-store');
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: Limits.frameBytes,
+      onError: (c) => apiError(c, 413, 'too_large', `the body is over ${Limits.frameBytes} bytes`),
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    const token = getCookie(c, SESSION_COOKIE);
+    const auth = token ? await deps.sessions.resolve(token) : null;
+    c.set('auth', auth);
+    // The cookie is sent with cross-site requests too; a state change must come from our pages.
+    const origin = c.req.header('origin');
+    if (token && !SAFE_METHODS.has(c.req.method) && origin !== undefined && !deps.origins.allows(c, origin)) {
+      return apiError(c, 403, 'bad_origin', `requests from ${origin} may not use this session`);
+    }
+    await next();
+  });
+
+  app.route('/api/health', healthRoutes(deps));
+  app.route('/api/auth', authRoutes(deps));
+  app.route('/api/rooms', roomRoutes(deps));
+  app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
+  for (const routes of deps.routes ?? []) app.route('/', routes);
+  app.route('/', staticRoutes(deps.webDir));
+
+  app.onError((err, c) => {
+    deps.log.error('http.error', { method: c.req.method, path: c.req.path, error: errorText(err) });
+    return apiError(c, 500, 'internal', 'the server failed on this request; try again');
+  });
+  return app;
+}

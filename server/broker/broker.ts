@@ -1,0 +1,53 @@
+/**
+ * The broker carries everything that must reach sessions on other connections (and, with Redis,
+ * on other processes): fan-out of frames, presence, and shared rate limits. Delivery is at most
+ * once; completeness comes from the log and cursors, never from the broker. Every implementation
+ * runs `tests/contracts/broker.contract.ts`.
+ *
+ * @example
+ * const off = broker.subscribe(streamChannel('room:lobby'), (m) => deliver(m));
+ * broker.publish(streamChannel('room:lobby'), msgFrame);
+ */
+import type { ServerFrame, UserRef } from '../../shared/protocol.js';
+
+/** Messages for one user's sessions that are not frames: membership changes and sign-outs. */
+export type ControlMessage =
+  | { type: 'member'; stream: string; joined: boolean }
+  | { type: 'revoke'; sessionId: string };
+
+export type BrokerMessage = ServerFrame | ControlMessage;
+
+export const streamChannel = (stream: string): string => `s:${stream}`;
+export const userChannel = (userId: string): string => `u:${userId}`;
+
+export interface RateRule {
+  /** Tokens available at once. */
+  burst: number;
+  /** Milliseconds to earn one token back. */
+  refillMs: number;
+}
+
+export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+export interface Broker {
+  readonly name: string;
+  publish(channel: string, message: BrokerMessage): void;
+  /** Returns the function that unsubscribes this handler. */
+  subscribe(channel: string, handler: (message: BrokerMessage) => void): () => void;
+
+  /**
+   * Records that `connId` of `user` is present in `stream` until `ttlMs` from now (calling it
+   * again refreshes). Resolves true when the user was not present before, in any connection.
+   */
+  presenceJoin(stream: string, user: UserRef, connId: string, ttlMs: number): Promise<boolean>;
+  /** Resolves true when this was the user's last connection in the stream. */
+  presenceLeave(stream: string, userId: string, connId: string): Promise<boolean>;
+  presenceList(stream: string): Promise<UserRef[]>;
+  /** Called for each user whose last presence entry in a stream expired without a leave. */
+  onPresenceExpired(handler: (stream: string, user: UserRef) => void): void;
+
+  /** Takes one token from the bucket named `key`. */
+  consume(key: string, rule: RateRule): Promise<RateResult>;
+
+  close(): Promise<void>;
+}

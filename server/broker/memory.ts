@@ -1,0 +1,125 @@
+/** The single-process broker: maps and timers, nothing shared beyond this process. */
+import type { UserRef } from '../../shared/protocol.js';
+import type { Broker, BrokerMessage, RateResult, RateRule } from './broker.js';
+
+interface PresentUser {
+  user: UserRef;
+  /** connId -> expiry time (ms since epoch) */
+  conns: Map<string, number>;
+}
+
+export interface MemoryBrokerOptions {
+  /** How often expired presence is swept, in ms. */
+  sweepMs?: number;
+  now?: () => number;
+}
+
+export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
+  const now = options.now ?? Date.now;
+  const channels = new Map<string, Set<(message: BrokerMessage) => void>>();
+  const presence = new Map<string, Map<string, PresentUser>>();
+  const buckets = new Map<string, { tokens: number; at: number; rule: RateRule }>();
+  const expiredHandlers: ((stream: string, user: UserRef) => void)[] = [];
+
+  const sweep = () => {
+    const t = now();
+    for (const [stream, users] of presence) {
+      for (const [userId, entry] of users) {
+        for (const [connId, expiresAt] of entry.conns) if (expiresAt <= t) entry.conns.delete(connId);
+        if (entry.conns.size === 0) {
+          users.delete(userId);
+          for (const handler of expiredHandlers) handler(stream, entry.user);
+        }
+      }
+      if (users.size === 0) presence.delete(stream);
+    }
+    for (const [key, bucket] of buckets) {
+      if (t - bucket.at >= bucket.rule.burst * bucket.rule.refillMs) buckets.delete(key);
+    }
+  };
+  const timer = setInterval(sweep, options.sweepMs ?? 2000);
+  timer.unref();
+
+  return {
+    name: 'memory',
+    publish(channel, message) {
+      const handlers = channels.get(channel);
+      if (!handlers) return;
+      for (const handler of handlers) handler(message);
+    },
+    subscribe(channel, handler) {
+      let handlers = channels.get(channel);
+      if (!handlers) {
+        handlers = new Set();
+        channels.set(channel, handlers);
+      }
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+        if (handlers.size === 0 && channels.get(channel) === handlers) channels.delete(channel);
+      };
+    },
+
+    async presenceJoin(stream, user, connId, ttlMs) {
+      let users = presence.get(stream);
+      if (!users) {
+        users = new Map();
+        presence.set(stream, users);
+      }
+      let entry = users.get(user.id);
+      const isNew = entry === undefined;
+      if (!entry) {
+        entry = { user, conns: new Map() };
+        users.set(user.id, entry);
+      }
+      entry.conns.set(connId, now() + ttlMs);
+      return isNew;
+    },
+    async presenceLeave(stream, userId, connId) {
+      const users = presence.get(stream);
+      const entry = users?.get(userId);
+      if (!users || !entry?.conns.delete(connId)) return false;
+      if (entry.conns.size > 0) return false;
+      users.delete(userId);
+      if (users.size === 0) presence.delete(stream);
+      return true;
+    },
+    async presenceList(stream) {
+      const t = now();
+      const users = presence.get(stream);
+      if (!users) return [];
+      const list: UserRef[] = [];
+      for (const entry of users.values()) {
+        for (const expiresAt of entry.conns.values()) {
+          if (expiresAt > t) {
+            list.push(entry.user);
+            break;
+          }
+        }
+      }
+      return list;
+    },
+    onPresenceExpired(handler) {
+      expiredHandlers.push(handler);
+    },
+
+    async consume(key, rule): Promise<RateResult> {
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: rule.burst, at: t, rule };
+      const earned = (t - bucket.at) / rule.refillMs;
+      bucket.tokens = Math.min(rule.burst, bucket.tokens + earned);
+      bucket.at = t;
+      buckets.set(key, bucket);
+      if (bucket.tokens >= 1) {
+        bucket.tokens -= 1;
+        return { ok: true };
+      }
+      return { ok: false, retryAfterMs: Math.ceil((1 - bucket.tokens) * rule.refillMs) };
+    },
+
+    async close() {
+      clearInterval(timer);
+      channels.clear();
+    },
+  };
+}

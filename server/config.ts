@@ -1,0 +1,105 @@
+/**
+ * Every setting comes from an environment variable; this table is the single list (the README and
+ * `--help` print it). A bad value stops start-up with a sentence saying what to change.
+ */
+import type { HubConfig } from './hub/conn.js';
+import type { LogLevel } from './log.js';
+import type { SynchronousLevel } from './storage/sqlite.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  webDir: string;
+  sqliteSynchronous: SynchronousLevel;
+  /** Origins allowed besides the server's own (exact `scheme://host:port`). */
+  allowedOrigins: string[];
+  trustProxy: boolean;
+  logLevel: LogLevel;
+  hub: Partial<HubConfig>;
+}
+
+export const settings = [
+  ['PORT', '3000', 'TCP port to listen on (0 picks a free one)'],
+  ['HOST', '127.0.0.1', 'address to bind; 0.0.0.0 to accept connections from other machines'],
+  ['DATA_DIR', './data', 'directory holding the SQLite file switchboard.db'],
+  ['WEB_DIR', './dist/web', 'the built SPA (npm run build puts it there)'],
+  ['SQLITE_SYNCHRONOUS', 'FULL', 'FULL survives power loss; NORMAL only a process crash'],
+  ['ALLOWED_ORIGINS', '', 'comma-separated extra origins allowed to use cookies (same origin always is)'],
+  ['TRUST_PROXY', 'false', 'true behind a reverse proxy: use X-Forwarded-Proto/Host'],
+  ['LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
+  ['HEARTBEAT_MS', '25000', 'app-level ping interval; a silent connection is dropped after 2'],
+  ['REPLAY_LIMIT', '1000', 'most messages a resume replays before answering resync_required'],
+  ['RATE_BURST', '20', 'messages a user may send at once'],
+  ['RATE_REFILL_MS', '1000', 'then one more message per this many ms (20 then 10 per 10 s)'],
+] as const;
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new ConfigError(`${name}=${raw} is not a whole number >= ${min}; fix or unset it`);
+  }
+  return value;
+}
+
+function oneOf<T extends string>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = (name === 'LOG_LEVEL' ? raw.toLowerCase() : raw.toUpperCase()) as T;
+  if (!allowed.includes(value)) {
+    throw new ConfigError(`${name}=${raw} is not one of ${allowed.join(', ')}`);
+  }
+  return value;
+}
+
+function origins(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((origin) => {
+      let url: URL;
+      try {
+        url = new URL(origin);
+      } catch {
+        throw new ConfigError(`ALLOWED_ORIGINS entry "${origin}" is not a URL like https://chat.example.com`);
+      }
+      if (url.origin !== origin) {
+        throw new ConfigError(
+          `ALLOWED_ORIGINS entry "${origin}" must be exactly scheme://host[:port], like ${url.origin}`,
+        );
+      }
+      return origin;
+    });
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    port: integer(env, 'PORT', 3000, 0),
+    host: env.HOST || '127.0.0.1',
+    dataDir: env.DATA_DIR || './data',
+    webDir: env.WEB_DIR || './dist/web',
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'FULL'),
+    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    hub: {
+      heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
+      replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),
+      sendRate: {
+        burst: integer(env, 'RATE_BURST', 20, 1),
+        refillMs: integer(env, 'RATE_REFILL_MS', 1000, 1),
+      },
+    },
+  };
+}

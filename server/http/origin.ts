@@ -1,0 +1,32 @@
+/**
+ * Which page origins may use the session cookie. A cookie rides along with any request the
+ * browser makes, so every cookie-authenticated request that changes state (and every WebSocket
+ * upgrade, which the same-origin policy does not cover) must come from an allowed origin.
+ */
+import type { Context } from 'hono';
+
+export interface OriginPolicy {
+  /** The server's own origin as the browser sees it. */
+  selfOrigin(c: Context): string;
+  allows(c: Context, origin: string): boolean;
+}
+
+export function createOriginPolicy(options: { allowed: string[]; trustProxy: boolean }): OriginPolicy {
+  const extra = new Set(options.allowed);
+  const selfOrigin = (c: Context): string => {
+    const url = new URL(c.req.url);
+    if (options.trustProxy) {
+      const proto = c.req.header('x-forwarded-proto')?.split(',')[0]?.trim();
+      const host = c.req.header('x-forwarded-host')?.split(',')[0]?.trim();
+      if (proto) url.protocol = `${proto}:`;
+      if (host) url.host = host;
+    }
+    return url.origin;
+  };
+  return {
+    selfOrigin,
+    // NOTE: exact string equality only. "null", another port, or a look-alike host such as
+    // http://localhost:3000.evil.test never equal the server's own origin.
+    allows: (c, origin) => origin === selfOrigin(c) || extra.has(origin),
+  };
+}

@@ -1,0 +1,106 @@
+/** Rooms: the list with unread counts, create, join, leave, and history pages by seq. */
+import { Hono } from 'hono';
+import type { ApiRoom, MessagesPage } from '../../shared/api.js';
+import { CreateRoomBody } from '../../shared/api.js';
+import { Limits } from '../../shared/limits.js';
+import { msgFrame } from '../hub/frames.js';
+import type { Hub } from '../hub/hub.js';
+import type { Logger } from '../log.js';
+import type { Storage } from '../storage/storage.js';
+import { type AppEnv, apiError, readJson, userOf } from './env.js';
+
+export interface RoomDeps {
+  storage: Storage;
+  hub: Hub;
+  log: Logger;
+}
+
+const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function pageQuery(before: string | undefined, limit: string | undefined) {
+  const parsedLimit = limit === undefined ? 50 : Number(limit);
+  const parsedBefore = before === undefined ? null : Number(before);
+  if (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > Limits.historyPage) {
+    return { error: `limit must be a whole number from 1 to ${Limits.historyPage}` };
+  }
+  if (parsedBefore !== null && (!Number.isInteger(parsedBefore) || parsedBefore < 1)) {
+    return { error: 'before must be a seq (a whole number of at least 1)' };
+  }
+  return { before: parsedBefore, limit: parsedLimit };
+}
+
+export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
+  const { storage, hub, log } = deps;
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    if (!c.get('auth')) return apiError(c, 401, 'unauthorized', 'sign in to see rooms');
+    const id = c.req.param('id');
+    if (id !== undefined && !ROOM_ID.test(id)) return apiError(c, 404, 'not_found', 'no such room');
+    await next();
+  });
+
+  app.get('/', async (c) => {
+    const rooms: ApiRoom[] = (await storage.listRooms(userOf(c).id)).map((r) => ({
+      id: r.id,
+      title: r.title,
+      topic: r.topic,
+      memberCount: r.memberCount,
+      joined: r.joined,
+      head: r.head,
+      readSeq: r.readSeq,
+      unread: r.unread,
+    }));
+    return c.json({ rooms });
+  });
+
+  app.post('/', async (c) => {
+    const body = await readJson(c, CreateRoomBody);
+    if (!body.ok) return body.response;
+    const user = userOf(c);
+    const room = await storage.createRoom({ ...body.value, createdBy: user.id });
+    await storage.joinRoom(room.id, user.id);
+    log.info('room.create', { room: room.id, user: user.username });
+    return c.json({ room }, 201);
+  });
+
+  app.post('/:id/join', async (c) => {
+    const id = c.req.param('id');
+    if (!(await storage.roomById(id))) return apiError(c, 404, 'not_found', 'no such room');
+    const joined = await storage.joinRoom(id, userOf(c).id);
+    if (joined) log.info('room.join', { room: id, user: userOf(c).username });
+    return c.json({ joined: true });
+  });
+
+  app.post('/:id/leave', async (c) => {
+    const id = c.req.param('id');
+    if (!(await storage.roomById(id))) return apiError(c, 404, 'not_found', 'no such room');
+    const user = userOf(c);
+    if (await storage.leaveRoom(id, user.id)) {
+      hub.membershipEnded(user.id, `room:${id}`);
+      log.info('room.leave', { room: id, user: user.username });
+    }
+    return c.json({ joined: false });
+  });
+
+  app.get('/:id/messages', async (c) => {
+    const id = c.req.param('id');
+    const user = userOf(c);
+    if (!(await storage.isMember(id, user.id))) {
+      return (await storage.roomById(id))
+        ? apiError(c, 403, 'forbidden', 'join the room to read its history')
+        : apiError(c, 404, 'not_found', 'no such room');
+    }
+    const query = pageQuery(c.req.query('before'), c.req.query('limit'));
+    if ('error' in query) return apiError(c, 400, 'invalid_request', query.error as string);
+    const entries = await storage.readBefore(`room:${id}`, query.before, query.limit + 1);
+    const hasMore = entries.length > query.limit;
+    const page: MessagesPage = {
+      messages: (hasMore ? entries.slice(1) : entries).map((e) => msgFrame(e)),
+      hasMore,
+    };
+    return c.json(page);
+  });
+
+  return app;
+}

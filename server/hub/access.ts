@@ -1,0 +1,20 @@
+/** Who may read and write which stream. Every transport and HTTP route asks here. */
+import type { RoomStore, User } from '../storage/storage.js';
+
+export type Access = 'ok' | 'forbidden' | 'not_found';
+
+export async function streamAccess(rooms: RoomStore, user: User, stream: string): Promise<Access> {
+  const colon = stream.indexOf(':');
+  const kind = stream.slice(0, colon);
+  const id = stream.slice(colon + 1);
+  switch (kind) {
+    case 'room': {
+      if (await rooms.isMember(id, user.id)) return 'ok';
+      return (await rooms.roomById(id)) ? 'forbidden' : 'not_found';
+    }
+    case 'user':
+      return id === user.id ? 'ok' : 'forbidden';
+    default:
+      return 'not_found';
+  }
+}

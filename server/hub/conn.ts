@@ -1,0 +1,44 @@
+/**
+ * The seam between transports and the hub. A transport (WebSocket now, long-polling next) turns
+ * bytes into decoded frames and hands them to a `Session`; the hub hands frames back through
+ * `Conn`. Neither side knows how the other moves bytes.
+ */
+import type { CloseName } from '../../shared/codes.js';
+import type { ServerFrame } from '../../shared/protocol.js';
+
+export type TransportName = 'websocket' | 'polling';
+
+export interface Conn {
+  readonly transport: TransportName;
+  /** Queues one frame; the transport encodes it with `encodeFrame` (cached per frame object). */
+  send(frame: ServerFrame): void;
+  /** Ends the connection with a code from `CloseCode`. */
+  close(name: CloseName, reason: string): void;
+  /** Bytes accepted by `send` and not yet written to the network. */
+  bufferedBytes(): number;
+}
+
+export interface HubConfig {
+  heartbeatMs: number;
+  helloTimeoutMs: number;
+  /** The most entries a resume replays; a larger backlog gets `resync_required`. */
+  replayLimit: number;
+  /** Per-user send rate. */
+  sendRate: { burst: number; refillMs: number };
+  /** A connection with more than this many bytes queued is closed with `catch_up`. */
+  slowConsumerBytes: number;
+  /** More than `count` protocol errors within `windowMs` closes the connection with `abuse`. */
+  protocolErrors: { count: number; windowMs: number };
+  /** Typing `active: true` is forwarded at most once per this many ms per connection and stream. */
+  typingThrottleMs: number;
+}
+
+export const defaultHubConfig: HubConfig = {
+  heartbeatMs: 25_000,
+  helloTimeoutMs: 10_000,
+  replayLimit: 1000,
+  sendRate: { burst: 20, refillMs: 1000 },
+  slowConsumerBytes: 1024 * 1024,
+  protocolErrors: { count: 20, windowMs: 5000 },
+  typingThrottleMs: 2000,
+};

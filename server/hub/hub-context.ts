@@ -1,0 +1,24 @@
+/** What a Session may ask of its hub: the services it uses and the registries it joins. */
+import type { Broker } from '../broker/broker.js';
+import type { Logger } from '../log.js';
+import type { AppendInput, AppendResult, AuthSession, Storage, User } from '../storage/storage.js';
+import type { Access } from './access.js';
+import type { HubConfig } from './conn.js';
+import type { Session } from './session.js';
+import type { Subscription } from './subscription.js';
+
+export interface HubContext {
+  readonly storage: Storage;
+  readonly broker: Broker;
+  readonly config: HubConfig;
+  readonly log: Logger;
+  authenticate(token: string): Promise<AuthSession | null>;
+  access(user: User, stream: string): Promise<Access>;
+  /** Commits one message and, when it is new, publishes it to the stream's subscribers. */
+  commitMessage(input: AppendInput, text: string): Promise<AppendResult>;
+  addSubscription(sub: Subscription): void;
+  removeSubscription(sub: Subscription): void;
+  registerUser(session: Session): void;
+  unregisterUser(session: Session): void;
+  forget(session: Session): void;
+}

@@ -1,0 +1,189 @@
+/**
+ * The realtime core. Transports hand it connections (`connect`) and decoded frames (through the
+ * returned Session); it owns subscriptions, fan-out through the broker, presence and heartbeats.
+ *
+ * @example
+ * const hub = createHub({ storage, broker, log, authenticate });
+ * const session = hub.connect(conn, cookieSession);
+ * session.receive(frame);
+ */
+import type { CloseName } from '../../shared/codes.js';
+import type { MsgFrame } from '../../shared/protocol.js';
+import { type Broker, type BrokerMessage, streamChannel, userChannel } from '../broker/broker.js';
+import type { Logger } from '../log.js';
+import type { AuthSession, Storage } from '../storage/storage.js';
+import { streamAccess } from './access.js';
+import { createCommitter } from './committer.js';
+import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
+import { msgFrame } from './frames.js';
+import type { HubContext } from './hub-context.js';
+import { Session } from './session.js';
+import type { Subscription } from './subscription.js';
+
+export interface HubDeps {
+  storage: Storage;
+  broker: Broker;
+  log: Logger;
+  config?: Partial<HubConfig>;
+  /** Resolves a session token sent in `hello` (clients without the cookie). */
+  authenticate(token: string): Promise<AuthSession | null>;
+}
+
+export interface Hub {
+  readonly config: HubConfig;
+  connect(conn: Conn, cookieAuth: AuthSession | null): Session;
+  /** Closes every connection of one sign-in session, on every process that has one. */
+  revokeSession(userId: string, sessionId: string): void;
+  /** Tells the user's connections that a stream membership ended. */
+  membershipEnded(userId: string, stream: string): void;
+  /** Server shutdown: stop heartbeats, close every connection, finish commits in flight. */
+  shutdown(close: CloseName, reason: string): Promise<void>;
+  stats(): { connections: number; streams: number };
+}
+
+interface Fanout {
+  subs: Set<Subscription>;
+  off: () => void;
+}
+
+interface UserEntry {
+  sessions: Set<Session>;
+  off: () => void;
+}
+
+export function createHub(deps: HubDeps): Hub {
+  const config: HubConfig = { ...defaultHubConfig, ...deps.config };
+  const { storage, broker, log } = deps;
+  const committer = createCommitter(storage);
+  const sessions = new Set<Session>();
+  const fanouts = new Map<string, Fanout>();
+  const users = new Map<string, UserEntry>();
+
+  const onStreamMessage = (fanout: Fanout) => (message: BrokerMessage) => {
+    switch (message.type) {
+      case 'msg':
+        for (const sub of fanout.subs) sub.offer(message);
+        return;
+      case 'presence':
+      case 'typing':
+        for (const sub of fanout.subs) sub.owner.send(message);
+        return;
+      default:
+        log.warn('broker.unexpected', { type: message.type });
+    }
+  };
+
+  const onUserMessage = (entry: UserEntry) => (message: BrokerMessage) => {
+    for (const session of entry.sessions) {
+      switch (message.type) {
+        case 'read':
+          session.send(message);
+          break;
+        case 'member':
+          if (!message.joined) session.revokeStream(message.stream);
+          break;
+        case 'revoke':
+          if (session.authSessionId === message.sessionId) {
+            session.close('signed_out', 'this session was signed out');
+          }
+          break;
+        default:
+          log.warn('broker.unexpected', { type: message.type });
+      }
+    }
+  };
+
+  const ctx: HubContext = {
+    storage,
+    broker,
+    config,
+    log,
+    authenticate: deps.authenticate,
+    access: (user, stream) => streamAccess(storage, user, stream),
+    async commitMessage(input, text) {
+      const result = await committer.commit(input);
+      if (result.status === 'created') {
+        const frame: MsgFrame = msgFrame(result.entry, text);
+        broker.publish(streamChannel(input.stream), frame);
+      }
+      return result;
+    },
+    addSubscription(sub) {
+      let fanout = fanouts.get(sub.stream);
+      if (!fanout) {
+        const created: Fanout = { subs: new Set(), off: () => {} };
+        created.off = broker.subscribe(streamChannel(sub.stream), onStreamMessage(created));
+        fanouts.set(sub.stream, created);
+        fanout = created;
+      }
+      fanout.subs.add(sub);
+    },
+    removeSubscription(sub) {
+      sub.active = false;
+      const fanout = fanouts.get(sub.stream);
+      if (!fanout) return;
+      fanout.subs.delete(sub);
+      if (fanout.subs.size === 0) {
+        fanout.off();
+        fanouts.delete(sub.stream);
+      }
+    },
+    registerUser(session) {
+      const id = session.userId;
+      if (!id) return;
+      let entry = users.get(id);
+      if (!entry) {
+        const created: UserEntry = { sessions: new Set(), off: () => {} };
+        created.off = broker.subscribe(userChannel(id), onUserMessage(created));
+        users.set(id, created);
+        entry = created;
+      }
+      entry.sessions.add(session);
+    },
+    unregisterUser(session) {
+      const id = session.userId;
+      const entry = id === null ? undefined : users.get(id);
+      if (!id || !entry?.sessions.delete(session)) return;
+      if (entry.sessions.size === 0) {
+        entry.off();
+        users.delete(id);
+      }
+    },
+    forget(session) {
+      sessions.delete(session);
+    },
+  };
+
+  broker.onPresenceExpired((stream, user) => {
+    broker.publish(streamChannel(stream), { type: 'presence', stream, kind: 'leave', users: [user] });
+  });
+
+  const heartbeat = setInterval(() => {
+    const now = Date.now();
+    for (const session of sessions) session.tick(now);
+  }, config.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    config,
+    connect(conn, cookieAuth) {
+      const session = new Session(ctx, conn, cookieAuth);
+      sessions.add(session);
+      return session;
+    },
+    revokeSession(userId, sessionId) {
+      broker.publish(userChannel(userId), { type: 'revoke', sessionId });
+    },
+    membershipEnded(userId, stream) {
+      broker.publish(userChannel(userId), { type: 'member', stream, joined: false });
+    },
+    async shutdown(close, reason) {
+      clearInterval(heartbeat);
+      // Acks for commits already under way still reach their senders; then no new input.
+      await committer.drain();
+      for (const session of [...sessions]) session.close(close, reason);
+      await committer.drain();
+    },
+    stats: () => ({ connections: sessions.size, streams: fanouts.size }),
+  };
+}

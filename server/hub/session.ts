@@ -1,0 +1,433 @@
+/**
+ * One client connection as the hub sees it, whatever transport carries it: the hello handshake,
+ * the frame handlers, subscriptions, protocol-error accounting and heartbeat bookkeeping.
+ */
+import type { DecodeError } from '../../shared/codec.js';
+import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js';
+import {
+  type ClientFrame,
+  PROTOCOL_VERSION,
+  type SendFrame,
+  type ServerFrame,
+  type UserRef,
+} from '../../shared/protocol.js';
+import { streamChannel, userChannel } from '../broker/broker.js';
+import { randomId } from '../ids.js';
+import { errorText } from '../log.js';
+import type { AppendResult, AuthSession, User } from '../storage/storage.js';
+import type { Conn } from './conn.js';
+import { errorFrame, messageBody } from './frames.js';
+import type { HubContext } from './hub-context.js';
+import { Subscription, type SubscriptionOwner } from './subscription.js';
+
+type State = 'hello' | 'authenticating' | 'open' | 'closed';
+
+export class Session implements SubscriptionOwner {
+  readonly connId = randomId(9);
+  private state: State = 'hello';
+  private auth: AuthSession | null;
+  private readonly subs = new Map<string, Subscription>();
+  /** Streams this connection was found allowed to use; dropped when membership ends. */
+  private readonly allowed = new Set<string>();
+  private readonly errorTimes: number[] = [];
+  private readonly typingSentAt = new Map<string, number>();
+  private readonly early: ClientFrame[] = [];
+  private sendChain: Promise<void> = Promise.resolve();
+  private helloTimer: NodeJS.Timeout | undefined;
+  lastInbound = Date.now();
+
+  constructor(
+    private readonly hub: HubContext,
+    readonly conn: Conn,
+    cookieAuth: AuthSession | null,
+  ) {
+    this.auth = cookieAuth;
+    this.helloTimer = setTimeout(() => {
+      if (this.state === 'hello' || this.state === 'authenticating') {
+        this.close('hello_timeout', 'no hello frame within the time allowed');
+      }
+    }, hub.config.helloTimeoutMs);
+    this.helloTimer.unref();
+  }
+
+  get isOpen(): boolean {
+    return this.state !== 'closed';
+  }
+
+  get user(): User | null {
+    return this.state === 'open' && this.auth ? this.auth.user : null;
+  }
+
+  /** The signed-in user's id, kept after close so registries can find this session. */
+  get userId(): string | null {
+    return this.auth?.user.id ?? null;
+  }
+
+  get authSessionId(): string | null {
+    return this.auth?.sessionId ?? null;
+  }
+
+  get subscribedStreams(): IterableIterator<string> {
+    return this.subs.keys();
+  }
+
+  // ---- inbound ------------------------------------------------------------------------------
+
+  /** A transport hands every decoded frame here. */
+  receive(frame: ClientFrame): void {
+    this.lastInbound = Date.now();
+    switch (this.state) {
+      case 'closed':
+        return;
+      case 'authenticating':
+        this.early.push(frame);
+        return;
+      case 'hello':
+        if (frame.type === 'hello') {
+          this.guard(this.onHello(frame.v, frame.token));
+        } else {
+          this.protocolError({ code: 'hello_required', message: 'the first frame must be hello' });
+        }
+        return;
+      case 'open':
+        this.dispatch(frame);
+    }
+  }
+
+  /** A transport reports a frame it could not decode. */
+  reject(error: DecodeError): void {
+    this.lastInbound = Date.now();
+    if (this.state !== 'closed') this.protocolError(error);
+  }
+
+  private dispatch(frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'hello':
+        this.protocolError({ code: 'already_hello', message: 'hello was already received' });
+        return;
+      case 'sub':
+        this.guard(this.onSub(frame.stream, frame.after));
+        return;
+      case 'unsub':
+        this.dropSubscription(frame.stream);
+        return;
+      case 'send':
+        this.queueSend(frame);
+        return;
+      case 'typing':
+        this.onTyping(frame.stream, frame.active);
+        return;
+      case 'read':
+        this.guard(this.onRead(frame.stream, frame.seq));
+        return;
+      case 'ping':
+        this.send({ type: 'pong' });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private async onHello(version: number, token: string | undefined): Promise<void> {
+    if (version !== PROTOCOL_VERSION) {
+      this.close('protocol_version', `server speaks protocol ${PROTOCOL_VERSION}, client sent ${version}`);
+      return;
+    }
+    this.state = 'authenticating';
+    if (!this.auth && token) this.auth = await this.hub.authenticate(token);
+    if (!this.isOpen) return;
+    if (!this.auth) {
+      this.close('unauthorized', 'sign in first: no valid session cookie or token');
+      return;
+    }
+    clearTimeout(this.helloTimer);
+    this.state = 'open';
+    this.hub.registerUser(this);
+    const { user } = this.auth;
+    this.send({
+      type: 'welcome',
+      v: PROTOCOL_VERSION,
+      connId: this.connId,
+      user: { id: user.id, name: user.username, role: user.role },
+      heartbeatMs: this.hub.config.heartbeatMs,
+      replayLimit: this.hub.config.replayLimit,
+    });
+    this.hub.log.info('conn.open', {
+      conn: this.connId,
+      user: user.username,
+      transport: this.conn.transport,
+    });
+    const early = this.early.splice(0);
+    for (const frame of early) this.receive(frame);
+  }
+
+  private async checkAccess(stream: string, ref: string): Promise<boolean> {
+    if (this.allowed.has(stream)) return true;
+    const user = this.user;
+    if (!user) return false;
+    const access = await this.hub.access(user, stream);
+    if (access === 'ok') {
+      this.allowed.add(stream);
+      return true;
+    }
+    const message =
+      access === 'forbidden'
+        ? `you are not a member of ${stream}; join it first`
+        : `${stream} does not exist`;
+    this.sendError(access, message, { ref });
+    return false;
+  }
+
+  private async onSub(stream: string, after: number | undefined): Promise<void> {
+    if (!(await this.checkAccess(stream, stream)) || !this.isOpen) return;
+    const user = this.user as User;
+    const previous = this.subs.get(stream);
+    if (previous) this.hub.removeSubscription(previous);
+    const sub = new Subscription(stream, this, this.hub.storage, this.hub.config.replayLimit);
+    this.subs.set(stream, sub);
+    this.hub.addSubscription(sub);
+    const head = await sub.start(after);
+    const position = await this.hub.storage.readPosition(user.id, stream);
+    if (!sub.active || !this.isOpen) return;
+    this.send({ type: 'subscribed', stream, head, ...position });
+    sub.release();
+    if (!previous) await this.joinPresence(stream);
+  }
+
+  private async joinPresence(stream: string): Promise<void> {
+    const me = this.userRef();
+    const ttl = this.hub.config.heartbeatMs * 3;
+    if (await this.hub.broker.presenceJoin(stream, me, this.connId, ttl)) {
+      this.hub.broker.publish(streamChannel(stream), {
+        type: 'presence',
+        stream,
+        kind: 'join',
+        users: [me],
+      });
+    }
+    const users = await this.hub.broker.presenceList(stream);
+    if (this.subs.has(stream)) this.send({ type: 'presence', stream, kind: 'snapshot', users });
+  }
+
+  private dropSubscription(stream: string): void {
+    const sub = this.subs.get(stream);
+    if (!sub) return;
+    this.subs.delete(stream);
+    this.hub.removeSubscription(sub);
+    this.guard(this.leavePresence(stream));
+  }
+
+  private async leavePresence(stream: string): Promise<void> {
+    const me = this.userRef();
+    if (await this.hub.broker.presenceLeave(stream, me.id, this.connId)) {
+      this.hub.broker.publish(streamChannel(stream), {
+        type: 'presence',
+        stream,
+        kind: 'leave',
+        users: [me],
+      });
+    }
+  }
+
+  /**
+   * Sends are admitted one at a time per connection (access, rate limit) so that a client's
+   * messages are committed in the order it sent them; the commits themselves are not awaited
+   * here, so a client may pipeline many sends into one group commit.
+   */
+  private queueSend(frame: SendFrame): void {
+    this.sendChain = this.sendChain
+      .then(() => this.admitSend(frame))
+      .catch((err) => this.internalError(err, frame.clientMsgId));
+  }
+
+  private async admitSend(frame: SendFrame): Promise<void> {
+    const ref = frame.clientMsgId;
+    if (!frame.stream.startsWith('room:')) {
+      this.sendError('forbidden', `messages can only be sent to rooms, not ${frame.stream}`, { ref });
+      return;
+    }
+    if (!(await this.checkAccess(frame.stream, ref))) return;
+    const user = this.user;
+    if (!user) return;
+    const rate = await this.hub.broker.consume(`send:${user.id}`, this.hub.config.sendRate);
+    if (!rate.ok) {
+      this.sendError('rate_limited', `too many messages; wait ${Math.ceil(rate.retryAfterMs / 1000)} s`, {
+        ref,
+        retryAfterMs: rate.retryAfterMs,
+      });
+      return;
+    }
+    this.hub
+      .commitMessage(
+        {
+          stream: frame.stream,
+          senderId: user.id,
+          senderName: user.username,
+          clientMsgId: frame.clientMsgId,
+          kind: 'msg',
+          body: messageBody(frame.text),
+        },
+        frame.text,
+      )
+      .then(
+        (result) => this.onCommitted(result, ref),
+        (err) => this.internalError(err, ref),
+      );
+  }
+
+  private onCommitted(result: AppendResult, clientMsgId: string): void {
+    const { entry } = result;
+    if (result.status === 'conflict') {
+      this.sendError(
+        'idempotency_conflict',
+        `clientMsgId ${clientMsgId} was already used for another message (seq ${entry.seq} in ${entry.stream}); use a new id`,
+        { ref: clientMsgId },
+      );
+      return;
+    }
+    this.send({
+      type: 'ack',
+      stream: entry.stream,
+      clientMsgId,
+      id: entry.id,
+      seq: entry.seq,
+      ts: entry.ts,
+    });
+  }
+
+  private onTyping(stream: string, active: boolean): void {
+    if (!this.subs.has(stream)) {
+      this.sendError('not_subscribed', `subscribe to ${stream} before sending typing`, {
+        ref: stream,
+      });
+      return;
+    }
+    const now = Date.now();
+    const last = this.typingSentAt.get(stream);
+    if (active) {
+      if (last !== undefined && now - last < this.hub.config.typingThrottleMs) return;
+      this.typingSentAt.set(stream, now);
+    } else {
+      if (last === undefined) return;
+      this.typingSentAt.delete(stream);
+    }
+    this.hub.broker.publish(streamChannel(stream), {
+      type: 'typing',
+      stream,
+      user: this.userRef(),
+      active,
+    });
+  }
+
+  private async onRead(stream: string, seq: number): Promise<void> {
+    if (!(await this.checkAccess(stream, stream))) return;
+    const user = this.user as User;
+    const readSeq = await this.hub.storage.markRead(user.id, stream, seq);
+    const { unread } = await this.hub.storage.readPosition(user.id, stream);
+    this.hub.broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread });
+  }
+
+  // ---- control from the hub -------------------------------------------------------------------
+
+  /** Membership of `stream` ended (left the room): stop delivering it on this connection. */
+  revokeStream(stream: string): void {
+    this.allowed.delete(stream);
+    this.dropSubscription(stream);
+  }
+
+  /** Called by the hub every heartbeat interval. */
+  tick(now: number): void {
+    if (this.state !== 'open') return;
+    if (now - this.lastInbound > this.hub.config.heartbeatMs * 2) {
+      this.close('heartbeat_timeout', 'no frames within two heartbeat intervals');
+      return;
+    }
+    this.send({ type: 'ping' });
+    const me = this.userRef();
+    const ttl = this.hub.config.heartbeatMs * 3;
+    for (const stream of this.subs.keys()) {
+      this.guard(this.hub.broker.presenceJoin(stream, me, this.connId, ttl));
+    }
+  }
+
+  // ---- outbound and lifecycle -----------------------------------------------------------------
+
+  send(frame: ServerFrame): void {
+    if (this.state === 'closed') return;
+    this.conn.send(frame);
+    if (this.conn.bufferedBytes() > this.hub.config.slowConsumerBytes) {
+      this.close('catch_up', 'too far behind; reconnect and resume from your cursor');
+    }
+  }
+
+  private sendError(
+    code: ErrorCode,
+    message: string,
+    extra: { ref?: string; retryAfterMs?: number } = {},
+  ): void {
+    this.send(errorFrame(code, message, extra));
+  }
+
+  private protocolError(error: DecodeError | { code: ErrorCode; message: string }): void {
+    this.sendError(error.code, error.message, 'ref' in error && error.ref ? { ref: error.ref } : {});
+    const now = Date.now();
+    const { count, windowMs } = this.hub.config.protocolErrors;
+    this.errorTimes.push(now);
+    while (this.errorTimes.length > 0 && (this.errorTimes[0] as number) <= now - windowMs) {
+      this.errorTimes.shift();
+    }
+    if (this.errorTimes.length > count) {
+      this.close('abuse', `more than ${count} protocol errors in ${windowMs / 1000} s`);
+    }
+  }
+
+  private internalError(err: unknown, ref?: string): void {
+    this.hub.log.error('conn.error', { conn: this.connId, error: errorText(err) });
+    this.sendError('internal', 'the server failed to handle this frame; send it again', ref ? { ref } : {});
+  }
+
+  /** Runs an async handler so that a rejection becomes an `internal` error frame, never a crash. */
+  private guard(work: Promise<unknown>): void {
+    work.catch((err) => this.internalError(err));
+  }
+
+  /** SubscriptionOwner: the log could not be read while catching up. */
+  fail(err: unknown): void {
+    this.hub.log.error('conn.fail', { conn: this.connId, error: errorText(err) });
+    this.close('internal', 'could not read the log; reconnect to resume');
+  }
+
+  /** Closes from the server side. */
+  close(name: CloseName, reason: string): void {
+    if (this.state === 'closed') return;
+    this.conn.close(name, reason);
+    this.hub.log.info('conn.close', {
+      conn: this.connId,
+      user: this.auth?.user.username,
+      code: CloseCode[name].code,
+      reason,
+    });
+    this.cleanup();
+  }
+
+  /** The transport reports that the connection ended from the client side. */
+  closed(code?: number): void {
+    if (this.state === 'closed') return;
+    this.hub.log.info('conn.closed', { conn: this.connId, user: this.auth?.user.username, code });
+    this.cleanup();
+  }
+
+  private cleanup(): void {
+    const wasOpen = this.state === 'open';
+    this.state = 'closed';
+    clearTimeout(this.helloTimer);
+    for (const stream of [...this.subs.keys()]) this.dropSubscription(stream);
+    if (wasOpen) this.hub.unregisterUser(this);
+    this.hub.forget(this);
+  }
+
+  private userRef(): UserRef {
+    const user = this.auth?.user;
+    return { id: user?.id ?? '', name: user?.username ?? '' };
+  }
+}

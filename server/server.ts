@@ -1,0 +1,82 @@
+/**
+ * Wires storage, broker, hub, transports and routes into a listening server. `main.ts` calls it
+ * with the environment's config; tests call it in-process with their own.
+ */
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { createSessions } from './auth/sessions.js';
+import { createMemoryBroker } from './broker/memory.js';
+import type { Config } from './config.js';
+import { createOriginPolicy } from './http/origin.js';
+import { createHub, type Hub } from './hub/hub.js';
+import type { Logger } from './log.js';
+import { seed } from './seed.js';
+import { openSqliteStorage } from './storage/sqlite.js';
+import type { Storage } from './storage/storage.js';
+import { createWebSocketTransport } from './transport/websocket.js';
+
+export interface RunningServer {
+  port: number;
+  url: string;
+  hub: Hub;
+  storage: Storage;
+  /** Graceful stop: refuse new connections, finish commits, close sockets with 1001. */
+  stop(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
+  const storage = openSqliteStorage({
+    file: join(config.dataDir, 'switchboard.db'),
+    synchronous: config.sqliteSynchronous,
+  });
+  log.info('storage.open', { engine: storage.name, ...(await storage.describe()) });
+  await seed(storage, log);
+  const broker = createMemoryBroker();
+  const sessions = createSessions(storage);
+  const hub = createHub({ storage, broker, log, config: config.hub, authenticate: sessions.resolve });
+  const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
+  const ws = createWebSocketTransport({ hub, sessions, origins, log });
+  const app = createApp({
+    storage,
+    broker,
+    hub,
+    sessions,
+    origins,
+    log,
+    webDir: config.webDir,
+    routes: [ws.route],
+  });
+
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: ws.wss } },
+      () => resolve(s),
+    );
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  log.info('server.listen', { url });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    port,
+    url,
+    hub,
+    storage,
+    stop() {
+      stopping ??= (async () => {
+        log.info('server.stop', { connections: hub.stats().connections });
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await hub.shutdown('going_away', 'the server is restarting; reconnect shortly');
+        for (const client of ws.wss.clients) client.terminate();
+        await closed;
+        await broker.close();
+        await storage.close();
+      })();
+      return stopping;
+    },
+  };
+}

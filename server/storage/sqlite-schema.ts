@@ -1,0 +1,62 @@
+/**
+ * Versioned migrations for SQLite. `PRAGMA user_version` records how many have run; each runs in
+ * its own transaction at start-up. Append new migrations; never edit a released one.
+ */
+export const sqliteMigrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL,
+    username_key  TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+  );
+  CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE rooms (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    topic      TEXT NOT NULL DEFAULT '',
+    created_by TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE members (
+    room_id   TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    joined_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX members_by_user ON members(user_id);
+  -- One row per stream holding its newest seq: appends bump it inside the write transaction,
+  -- so seq assignment is serialized and gap-free.
+  CREATE TABLE streams (
+    stream TEXT PRIMARY KEY,
+    head   INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE log (
+    stream        TEXT NOT NULL,
+    seq           INTEGER NOT NULL,
+    id            TEXT NOT NULL UNIQUE,
+    ts            INTEGER NOT NULL,
+    sender_id     TEXT NOT NULL,
+    sender_name   TEXT NOT NULL,
+    client_msg_id TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    PRIMARY KEY (stream, seq),
+    UNIQUE (sender_id, client_msg_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE read_positions (
+    user_id TEXT NOT NULL,
+    stream  TEXT NOT NULL,
+    seq     INTEGER NOT NULL,
+    PRIMARY KEY (user_id, stream)
+  ) WITHOUT ROWID;
+  `,
+];

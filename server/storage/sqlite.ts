@@ -1,0 +1,332 @@
+/**
+ * The default storage: one SQLite file through better-sqlite3, in WAL mode.
+ *
+ * NOTE: durability. `synchronous=FULL` (the default here) fsyncs the WAL on every commit, so an
+ * acknowledged message survives both a process crash and a power loss or OS crash.
+ * `synchronous=NORMAL` in WAL mode survives a process crash (the commit is in the OS page cache)
+ * but may lose the last transactions on power loss; it never corrupts the file. The level is read
+ * back after it is set and start-up fails if SQLite did not take it.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import { randomId } from '../ids.js';
+import { sqliteMigrations } from './sqlite-schema.js';
+import type {
+  AppendInput,
+  AppendResult,
+  AuthSession,
+  LogEntry,
+  Role,
+  Room,
+  RoomSummary,
+  Storage,
+  User,
+  UserWithSecret,
+} from './storage.js';
+
+export type SynchronousLevel = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+const synchronousNames: readonly SynchronousLevel[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
+
+export const synchronousPromise: Record<SynchronousLevel, string> = {
+  OFF: 'no fsync: a process crash is safe only if the OS survives; power loss may corrupt',
+  NORMAL: 'survives a process crash; a power loss may drop the last commits (never corrupts)',
+  FULL: 'survives a process crash and a power loss: every commit is fsynced before its ack',
+  EXTRA: 'as FULL, and also fsyncs the directory after WAL resets',
+};
+
+interface LogRow {
+  stream: string;
+  seq: number;
+  id: string;
+  ts: number;
+  sender_id: string;
+  sender_name: string;
+  client_msg_id: string;
+  kind: string;
+  body: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: string;
+  created_at: number;
+  password_hash: string;
+}
+
+const toEntry = (row: LogRow): LogEntry => ({
+  stream: row.stream,
+  seq: row.seq,
+  id: row.id,
+  ts: row.ts,
+  senderId: row.sender_id,
+  senderName: row.sender_name,
+  clientMsgId: row.client_msg_id,
+  kind: row.kind,
+  body: row.body,
+});
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  role: row.role as Role,
+  createdAt: row.created_at,
+});
+
+export interface SqliteOptions {
+  /** A file path, or ':memory:' for tests. */
+  file: string;
+  synchronous?: SynchronousLevel;
+}
+
+export function openSqliteStorage(options: SqliteOptions): Storage {
+  if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+  const db = new Database(options.file);
+  const wanted = options.synchronous ?? 'FULL';
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${wanted}`);
+  db.pragma('foreign_keys = ON');
+  db.pragma('busy_timeout = 5000');
+  const actual = synchronousNames[Number(db.pragma('synchronous', { simple: true }))];
+  if (actual !== wanted) {
+    db.close();
+    throw new Error(`SQLite reports synchronous=${actual} after setting ${wanted}; refusing to start`);
+  }
+  migrate(db);
+
+  const q = {
+    byClient: db.prepare<[string, string], LogRow>(
+      'SELECT * FROM log WHERE sender_id = ? AND client_msg_id = ?',
+    ),
+    bumpHead: db.prepare<[string], { head: number }>(
+      `INSERT INTO streams (stream, head) VALUES (?, 1)
+       ON CONFLICT (stream) DO UPDATE SET head = head + 1 RETURNING head`,
+    ),
+    insertLog: db.prepare(
+      `INSERT INTO log (stream, seq, id, ts, sender_id, sender_name, client_msg_id, kind, body)
+       VALUES (@stream, @seq, @id, @ts, @senderId, @senderName, @clientMsgId, @kind, @body)`,
+    ),
+    readAfter: db.prepare<[string, number, number], LogRow>(
+      'SELECT * FROM log WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    readBefore: db.prepare<[string, number, number], LogRow>(
+      'SELECT * FROM log WHERE stream = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ),
+    head: db.prepare<[string], { head: number }>('SELECT head FROM streams WHERE stream = ?'),
+    unread: db.prepare<[string, number, string], { n: number }>(
+      'SELECT count(*) AS n FROM log WHERE stream = ? AND seq > ? AND sender_id <> ?',
+    ),
+    readSeq: db.prepare<[string, string], { seq: number }>(
+      'SELECT seq FROM read_positions WHERE user_id = ? AND stream = ?',
+    ),
+    markRead: db.prepare<[string, string, number]>(
+      `INSERT INTO read_positions (user_id, stream, seq)
+       VALUES (?1, ?2, min(?3, coalesce((SELECT head FROM streams WHERE stream = ?2), 0)))
+       ON CONFLICT (user_id, stream) DO UPDATE SET seq = max(seq, excluded.seq)`,
+    ),
+    countUsers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
+    insertUser: db.prepare(
+      `INSERT INTO users (id, username, username_key, password_hash, role, created_at)
+       VALUES (@id, @username, @usernameKey, @passwordHash, @role, @createdAt)`,
+    ),
+    userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
+    userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
+    insertSession: db.prepare(
+      `INSERT INTO sessions (id, token_hash, user_id, expires_at, created_at)
+       VALUES (@id, @tokenHash, @userId, @expiresAt, @createdAt)`,
+    ),
+    sessionByHash: db.prepare<[string, number], UserRow & { session_id: string; expires_at: number }>(
+      `SELECT s.id AS session_id, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.token_hash = ? AND s.expires_at > ?`,
+    ),
+    deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
+    insertRoom: db.prepare(
+      `INSERT INTO rooms (id, title, topic, created_by, created_at)
+       VALUES (@id, @title, @topic, @createdBy, @createdAt)`,
+    ),
+    roomById: db.prepare<[string], { id: string; title: string; topic: string; created_at: number }>(
+      'SELECT id, title, topic, created_at FROM rooms WHERE id = ?',
+    ),
+    countRooms: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rooms'),
+    listRooms: db.prepare<
+      [string],
+      {
+        id: string;
+        title: string;
+        topic: string;
+        created_at: number;
+        member_count: number;
+        joined: number;
+        head: number;
+        read_seq: number;
+      }
+    >(
+      `SELECT r.id, r.title, r.topic, r.created_at,
+         (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
+         EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) AS joined,
+         coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
+         coalesce((SELECT seq FROM read_positions p
+                   WHERE p.user_id = ?1 AND p.stream = 'room:' || r.id), 0) AS read_seq
+       FROM rooms r ORDER BY r.created_at, r.id`,
+    ),
+    join: db.prepare<[string, string, number]>(
+      'INSERT OR IGNORE INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)',
+    ),
+    leave: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND user_id = ?'),
+    isMember: db.prepare<[string, string], { one: number }>(
+      'SELECT 1 AS one FROM members WHERE room_id = ? AND user_id = ?',
+    ),
+  };
+
+  const appendOne = (input: AppendInput): AppendResult => {
+    const existing = q.byClient.get(input.senderId, input.clientMsgId);
+    if (existing) {
+      const same =
+        existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
+      return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
+    }
+    const seq = (q.bumpHead.get(input.stream) as { head: number }).head;
+    const entry: LogEntry = { ...input, seq, id: randomId(), ts: Date.now() };
+    q.insertLog.run(entry);
+    return { status: 'created', entry };
+  };
+  const appendAll = db.transaction((inputs: readonly AppendInput[]) => inputs.map(appendOne));
+
+  const unreadOf = (userId: string, stream: string, readSeq: number): number =>
+    (q.unread.get(stream, readSeq, userId) as { n: number }).n;
+
+  const createUserTx = db.transaction(
+    (input: { username: string; usernameKey: string; passwordHash: string }) => {
+      if (q.userByKey.get(input.usernameKey)) return { status: 'taken' as const };
+      const first = (q.countUsers.get() as { n: number }).n === 0;
+      const user = {
+        id: randomId(),
+        username: input.username,
+        role: (first ? 'admin' : 'user') as Role,
+        createdAt: Date.now(),
+      };
+      q.insertUser.run({ ...user, usernameKey: input.usernameKey, passwordHash: input.passwordHash });
+      return { status: 'created' as const, user };
+    },
+  );
+
+  const storage: Storage = {
+    name: 'sqlite',
+    async describe() {
+      return {
+        file: options.file,
+        journal_mode: String(db.pragma('journal_mode', { simple: true })),
+        synchronous: `${actual} (${synchronousPromise[actual]})`,
+      };
+    },
+    async close() {
+      if (db.open) db.close();
+    },
+
+    async append(inputs) {
+      return appendAll.immediate(inputs);
+    },
+    async readAfter(stream, afterSeq, limit) {
+      return q.readAfter.all(stream, afterSeq, limit).map(toEntry);
+    },
+    async readBefore(stream, beforeSeq, limit) {
+      const rows = q.readBefore.all(stream, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit);
+      return rows.reverse().map(toEntry);
+    },
+    async head(stream) {
+      return q.head.get(stream)?.head ?? 0;
+    },
+
+    async markRead(userId, stream, seq) {
+      q.markRead.run(userId, stream, seq);
+      return q.readSeq.get(userId, stream)?.seq ?? 0;
+    },
+    async readPosition(userId, stream) {
+      const readSeq = q.readSeq.get(userId, stream)?.seq ?? 0;
+      return { readSeq, unread: unreadOf(userId, stream, readSeq) };
+    },
+
+    async createUser(input) {
+      return createUserTx.immediate(input);
+    },
+    async userByKey(key) {
+      const row = q.userByKey.get(key);
+      return row ? ({ ...toUser(row), passwordHash: row.password_hash } as UserWithSecret) : null;
+    },
+    async userById(id) {
+      const row = q.userById.get(id);
+      return row ? toUser(row) : null;
+    },
+
+    async createSession(input) {
+      const id = randomId();
+      q.insertSession.run({ ...input, id, createdAt: Date.now() });
+      return id;
+    },
+    async sessionByTokenHash(tokenHash, now): Promise<AuthSession | null> {
+      const row = q.sessionByHash.get(tokenHash, now);
+      return row ? { sessionId: row.session_id, user: toUser(row), expiresAt: row.expires_at } : null;
+    },
+    async deleteSession(sessionId) {
+      q.deleteSession.run(sessionId);
+    },
+
+    async createRoom(input): Promise<Room> {
+      const room = {
+        id: input.id ?? randomId(9),
+        title: input.title,
+        topic: input.topic,
+        createdAt: Date.now(),
+      };
+      q.insertRoom.run({ ...room, createdBy: input.createdBy });
+      return room;
+    },
+    async roomById(id) {
+      const row = q.roomById.get(id);
+      return row ? { id: row.id, title: row.title, topic: row.topic, createdAt: row.created_at } : null;
+    },
+    async countRooms() {
+      return (q.countRooms.get() as { n: number }).n;
+    },
+    async listRooms(userId): Promise<RoomSummary[]> {
+      return q.listRooms.all(userId).map((row) => ({
+        id: row.id,
+        title: row.title,
+        topic: row.topic,
+        createdAt: row.created_at,
+        memberCount: row.member_count,
+        joined: row.joined === 1,
+        head: row.head,
+        readSeq: row.read_seq,
+        unread: row.joined === 1 ? unreadOf(userId, `room:${row.id}`, row.read_seq) : 0,
+      }));
+    },
+    async joinRoom(roomId, userId) {
+      return q.join.run(roomId, userId, Date.now()).changes > 0;
+    },
+    async leaveRoom(roomId, userId) {
+      return q.leave.run(roomId, userId).changes > 0;
+    },
+    async isMember(roomId, userId) {
+      return q.isMember.get(roomId, userId) !== undefined;
+    },
+  };
+  return storage;
+}
+
+function migrate(db: Database.Database): void {
+  const current = Number(db.pragma('user_version', { simple: true }));
+  if (current > sqliteMigrations.length) {
+    throw new Error(
+      `the database is at schema version ${current}, newer than this build knows ` +
+        `(${sqliteMigrations.length}); run a newer Switchboard or restore a backup`,
+    );
+  }
+  for (let version = current; version < sqliteMigrations.length; version++) {
+    db.transaction(() => {
+      db.exec(sqliteMigrations[version] as string);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

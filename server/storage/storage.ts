@@ -1,0 +1,122 @@
+/**
+ * The storage interface. Every method is async so that PostgreSQL can implement it; SQLite answers
+ * synchronously underneath. Every implementation runs `tests/contracts/storage.contract.ts`.
+ *
+ * The log is the heart of the delivery guarantee: `append` stores an entry with a per-stream,
+ * strictly increasing `seq` under a unique (senderId, clientMsgId), in one transaction, and only
+ * its result may be acknowledged to a client.
+ *
+ * @example
+ * const [result] = await storage.append([{ stream: 'room:lobby', senderId, senderName,
+ *   clientMsgId: 'c1', kind: 'msg', body: '{"text":"hi"}' }]);
+ * if (result.status !== 'conflict') ack(result.entry.seq);
+ */
+
+export type Role = 'admin' | 'agent' | 'user';
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: number;
+}
+
+export interface UserWithSecret extends User {
+  passwordHash: string;
+}
+
+export interface Room {
+  id: string;
+  title: string;
+  topic: string;
+  createdAt: number;
+}
+
+export interface RoomSummary extends Room {
+  memberCount: number;
+  joined: boolean;
+  /** The newest seq in the room's stream (0 when empty). */
+  head: number;
+  readSeq: number;
+  /** Messages from others after `readSeq`. */
+  unread: number;
+}
+
+export interface LogEntry {
+  stream: string;
+  seq: number;
+  id: string;
+  ts: number;
+  senderId: string;
+  senderName: string;
+  clientMsgId: string;
+  kind: string;
+  /** JSON text; its shape depends on `kind` (`msg`: `{"text": ...}`). */
+  body: string;
+}
+
+export type AppendInput = Omit<LogEntry, 'seq' | 'id' | 'ts'>;
+
+export type AppendResult =
+  | { status: 'created'; entry: LogEntry }
+  /** Same sender, clientMsgId, stream and body as a stored entry: that entry, unchanged. */
+  | { status: 'duplicate'; entry: LogEntry }
+  /** Same sender and clientMsgId as `entry`, but another stream or body: nothing stored. */
+  | { status: 'conflict'; entry: LogEntry };
+
+export interface AuthSession {
+  sessionId: string;
+  user: User;
+  expiresAt: number;
+}
+
+export interface LogStore {
+  /** Appends in order, in one transaction; results are in input order. */
+  append(inputs: readonly AppendInput[]): Promise<AppendResult[]>;
+  /** Entries with seq > afterSeq, ascending, at most `limit`. */
+  readAfter(stream: string, afterSeq: number, limit: number): Promise<LogEntry[]>;
+  /** The `limit` entries just below `beforeSeq` (newest page when null), ascending. */
+  readBefore(stream: string, beforeSeq: number | null, limit: number): Promise<LogEntry[]>;
+  head(stream: string): Promise<number>;
+}
+
+export interface ReadStore {
+  /** Moves the user's read position forward (never back, never past the head); returns it. */
+  markRead(userId: string, stream: string, seq: number): Promise<number>;
+  readPosition(userId: string, stream: string): Promise<{ readSeq: number; unread: number }>;
+}
+
+export interface UserStore {
+  /** The first user ever created is an admin; checked in the same transaction as the insert. */
+  createUser(input: {
+    username: string;
+    usernameKey: string;
+    passwordHash: string;
+  }): Promise<{ status: 'created'; user: User } | { status: 'taken' }>;
+  userByKey(usernameKey: string): Promise<UserWithSecret | null>;
+  userById(id: string): Promise<User | null>;
+}
+
+export interface SessionStore {
+  createSession(input: { tokenHash: string; userId: string; expiresAt: number }): Promise<string>;
+  sessionByTokenHash(tokenHash: string, now: number): Promise<AuthSession | null>;
+  deleteSession(sessionId: string): Promise<void>;
+}
+
+export interface RoomStore {
+  createRoom(input: { id?: string; title: string; topic: string; createdBy: string | null }): Promise<Room>;
+  roomById(id: string): Promise<Room | null>;
+  countRooms(): Promise<number>;
+  listRooms(userId: string): Promise<RoomSummary[]>;
+  /** Returns false when the user was already a member (or already not one, for leave). */
+  joinRoom(roomId: string, userId: string): Promise<boolean>;
+  leaveRoom(roomId: string, userId: string): Promise<boolean>;
+  isMember(roomId: string, userId: string): Promise<boolean>;
+}
+
+export interface Storage extends LogStore, ReadStore, UserStore, SessionStore, RoomStore {
+  readonly name: string;
+  /** Facts worth a log line at start-up (for SQLite: journal mode and synchronous level). */
+  describe(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}

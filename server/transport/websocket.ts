@@ -1,0 +1,127 @@
+/**
+ * The WebSocket transport: turns `ws` text frames into decoded frames for the hub and back.
+ * It owns the socket-level rules (frame size, binary frames, UTF-8, Origin on cookie upgrades)
+ * and nothing else; all protocol state lives in the hub's Session.
+ */
+import { upgradeWebSocket } from '@hono/node-server';
+import { Hono } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { decodeClientFrame, encodeFrame } from '../../shared/codec.js';
+import { CloseCode, type CloseName } from '../../shared/codes.js';
+import { Limits } from '../../shared/limits.js';
+import type { Sessions } from '../auth/sessions.js';
+import { SESSION_COOKIE } from '../auth/tokens.js';
+import { type AppEnv, apiError } from '../http/env.js';
+import type { OriginPolicy } from '../http/origin.js';
+import type { Conn } from '../hub/conn.js';
+import type { Hub } from '../hub/hub.js';
+import type { Session } from '../hub/session.js';
+import { errorText, type Logger } from '../log.js';
+import type { AuthSession } from '../storage/storage.js';
+
+/** How long a closing socket may take to finish the close handshake before it is cut. */
+const CLOSE_GRACE_MS = 5000;
+
+/** A close reason must fit in 123 bytes of UTF-8. */
+const clip = (reason: string): string => {
+  const bytes = Buffer.from(reason);
+  return bytes.length <= 123
+    ? reason
+    : bytes
+        .subarray(0, 120)
+        .toString('utf8')
+        .replace(/\uFFFD*$/, '');
+};
+
+export class WebSocketConn implements Conn {
+  readonly transport = 'websocket' as const;
+  constructor(private readonly ws: WebSocket) {}
+
+  send(frame: Parameters<Conn['send']>[0]): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame));
+  }
+
+  close(name: CloseName, reason: string): void {
+    if (name === 'heartbeat_timeout') {
+      // The peer is presumed dead: a close handshake would only wait for nobody.
+      this.ws.terminate();
+      return;
+    }
+    this.ws.close(CloseCode[name].code, clip(reason));
+    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  bufferedBytes(): number {
+    return this.ws.bufferedAmount;
+  }
+}
+
+export interface WebSocketDeps {
+  hub: Hub;
+  sessions: Sessions;
+  origins: OriginPolicy;
+  log: Logger;
+}
+
+export function createWebSocketTransport(deps: WebSocketDeps) {
+  const { hub, sessions, origins, log } = deps;
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: Limits.frameBytes,
+    perMessageDeflate: false,
+    // NOTE: left at false on purpose: ws then closes a socket that sends invalid UTF-8 with 1007.
+    skipUTF8Validation: false,
+  });
+
+  const route = new Hono<AppEnv>().get(
+    '/ws',
+    async (c, next) => {
+      if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+        return apiError(c, 426, 'invalid_request', 'this URL speaks WebSocket; open it with new WebSocket()');
+      }
+      const token = getCookie(c, SESSION_COOKIE);
+      let auth: AuthSession | null = null;
+      if (token) {
+        // A cookie rides along with any page's upgrade request, so the page must be ours.
+        const origin = c.req.header('origin');
+        if (origin !== undefined && !origins.allows(c, origin)) {
+          log.warn('ws.origin_refused', { origin });
+          return apiError(c, 403, 'bad_origin', `origin ${origin} may not open a session socket`);
+        }
+        auth = await sessions.resolve(token);
+      }
+      c.set('auth', auth);
+      await next();
+    },
+    upgradeWebSocket(
+      (c) => {
+        let session: Session | null = null;
+        return {
+          onOpen(_event, ws) {
+            session = hub.connect(new WebSocketConn(ws.raw as WebSocket), c.get('auth'));
+          },
+          onMessage(event) {
+            if (!session) return;
+            if (typeof event.data !== 'string') {
+              session.close('unsupported_data', 'binary frames are not accepted; send JSON text frames');
+              return;
+            }
+            const decoded = decodeClientFrame(event.data);
+            if (decoded.ok) session.receive(decoded.frame);
+            else session.reject(decoded.error);
+          },
+          onClose(event) {
+            session?.closed(event.code);
+          },
+          onError(event) {
+            log.warn('ws.error', { error: errorText((event as ErrorEvent).error ?? event) });
+          },
+        };
+      },
+      { onError: (err) => log.error('ws.handler_error', { error: errorText(err) }) },
+    ),
+  );
+
+  return { wss, route };
+}

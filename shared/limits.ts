@@ -1,0 +1,25 @@
+/** Limits shared by server validation and client-side checks, so both say the same thing. */
+export const Limits = {
+  /** Longest chat message, in Unicode code points. */
+  messageChars: 4000,
+  /** Largest WebSocket frame or HTTP body the server reads, in bytes. */
+  frameBytes: 64 * 1024,
+  roomTitleBytes: 200,
+  roomTopicBytes: 1000,
+  usernameMinBytes: 3,
+  usernameMaxBytes: 32,
+  passwordMinChars: 8,
+  /** scrypt work grows with input; bound it so a huge password is not a denial of service. */
+  passwordMaxBytes: 1024,
+  /** Messages per history page, at most. */
+  historyPage: 200,
+} as const;
+
+export const utf8Bytes = (s: string): number => new TextEncoder().encode(s).length;
+
+/** Counts code points, not UTF-16 units: an emoji is one character, as a user would count it. */
+export function codePoints(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}

@@ -1,0 +1,174 @@
+/**
+ * The wire contract: every frame in both directions, as valibot schemas. Types are inferred from
+ * the schemas and never written twice. Both transports (WebSocket text frames and long-poll JSON
+ * bodies) carry exactly these frames.
+ *
+ * @example
+ * const result = decodeClientFrame('{"type":"send","stream":"room:lobby","clientMsgId":"a1","text":"hi"}');
+ * if (result.ok) hub.dispatch(result.frame);
+ */
+import * as v from 'valibot';
+import { codePoints, Limits } from './limits.js';
+
+export const PROTOCOL_VERSION = 1;
+
+/** Stream names are `<kind>:<id>`; the kind says who may read and write it. */
+export const STREAM_PATTERN = /^(room|user|topic|conv|job):[A-Za-z0-9_.-]{1,64}$/;
+
+const Stream = v.pipe(
+  v.string('stream must be a string'),
+  v.regex(STREAM_PATTERN, 'stream must look like "room:<id>" (letters, digits, _ . -; at most 64)'),
+);
+const Seq = v.pipe(
+  v.number('seq must be a number'),
+  v.integer('seq must be a whole number'),
+  v.minValue(0, 'seq cannot be negative'),
+);
+const ClientMsgId = v.pipe(
+  v.string('clientMsgId must be a string'),
+  v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMsgId must be 1-64 letters, digits, _ or -'),
+);
+const MessageText = v.pipe(
+  v.string('text must be a string'),
+  v.check((s) => s.trim().length > 0, 'text is empty'),
+  v.check(
+    (s) => codePoints(s) <= Limits.messageChars,
+    (issue) => `text is ${codePoints(String(issue.input))} characters; the limit is ${Limits.messageChars}`,
+  ),
+);
+
+// ---- client -> server ----------------------------------------------------------------------
+
+export const HelloFrame = v.object({
+  type: v.literal('hello'),
+  v: v.number('v (protocol version) must be a number'),
+  /** A session token, for clients without the session cookie (bots, the Node SDK). */
+  token: v.optional(v.pipe(v.string(), v.maxLength(200))),
+});
+export const SubFrame = v.object({
+  type: v.literal('sub'),
+  stream: Stream,
+  /** The last seq the client holds; omitted when it holds nothing yet (live from now). */
+  after: v.optional(Seq),
+});
+export const UnsubFrame = v.object({ type: v.literal('unsub'), stream: Stream });
+export const SendFrame = v.object({
+  type: v.literal('send'),
+  stream: Stream,
+  clientMsgId: ClientMsgId,
+  text: MessageText,
+});
+export const TypingInFrame = v.object({
+  type: v.literal('typing'),
+  stream: Stream,
+  active: v.boolean('active must be true or false'),
+});
+export const ReadInFrame = v.object({ type: v.literal('read'), stream: Stream, seq: Seq });
+export const PingFrame = v.object({ type: v.literal('ping') });
+export const PongFrame = v.object({ type: v.literal('pong') });
+
+export const ClientFrame = v.variant('type', [
+  HelloFrame,
+  SubFrame,
+  UnsubFrame,
+  SendFrame,
+  TypingInFrame,
+  ReadInFrame,
+  PingFrame,
+  PongFrame,
+]);
+export type ClientFrame = v.InferOutput<typeof ClientFrame>;
+export type SendFrame = v.InferOutput<typeof SendFrame>;
+
+// ---- server -> client ----------------------------------------------------------------------
+
+export const UserRef = v.object({ id: v.string(), name: v.string() });
+export type UserRef = v.InferOutput<typeof UserRef>;
+
+export const WelcomeFrame = v.object({
+  type: v.literal('welcome'),
+  v: v.number(),
+  connId: v.string(),
+  user: v.object({ id: v.string(), name: v.string(), role: v.string() }),
+  heartbeatMs: v.number(),
+  replayLimit: v.number(),
+});
+export const MsgFrame = v.object({
+  type: v.literal('msg'),
+  stream: v.string(),
+  seq: v.number(),
+  id: v.string(),
+  ts: v.number(),
+  from: UserRef,
+  clientMsgId: v.string(),
+  text: v.string(),
+});
+export const AckFrame = v.object({
+  type: v.literal('ack'),
+  stream: v.string(),
+  clientMsgId: v.string(),
+  id: v.string(),
+  seq: v.number(),
+  ts: v.number(),
+});
+export const SubscribedFrame = v.object({
+  type: v.literal('subscribed'),
+  stream: v.string(),
+  /** The seq the subscription is caught up to: everything at or below it was sent or skipped. */
+  head: v.number(),
+  readSeq: v.number(),
+  unread: v.number(),
+});
+export const ResyncFrame = v.object({
+  type: v.literal('resync_required'),
+  stream: v.string(),
+  head: v.number(),
+  reason: v.picklist(['cursor_ahead', 'backlog']),
+});
+export const PresenceFrame = v.object({
+  type: v.literal('presence'),
+  stream: v.string(),
+  kind: v.picklist(['snapshot', 'join', 'leave']),
+  users: v.array(UserRef),
+});
+export const TypingOutFrame = v.object({
+  type: v.literal('typing'),
+  stream: v.string(),
+  user: UserRef,
+  active: v.boolean(),
+});
+export const ReadOutFrame = v.object({
+  type: v.literal('read'),
+  stream: v.string(),
+  seq: v.number(),
+  unread: v.number(),
+});
+export const ErrorFrame = v.object({
+  type: v.literal('error'),
+  code: v.string(),
+  message: v.string(),
+  /** The clientMsgId or stream the error is about, when it is about one. */
+  ref: v.optional(v.string()),
+  retryAfterMs: v.optional(v.number()),
+});
+
+export const ServerFrame = v.variant('type', [
+  WelcomeFrame,
+  MsgFrame,
+  AckFrame,
+  SubscribedFrame,
+  ResyncFrame,
+  PresenceFrame,
+  TypingOutFrame,
+  ReadOutFrame,
+  ErrorFrame,
+  PingFrame,
+  PongFrame,
+]);
+export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+export type MsgFrame = v.InferOutput<typeof MsgFrame>;
+export type AckFrame = v.InferOutput<typeof AckFrame>;
+export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
+export type PresenceFrame = v.InferOutput<typeof PresenceFrame>;
+export type ResyncFrame = v.InferOutput<typeof ResyncFrame>;
+export type WelcomeFrame = v.InferOutput<typeof WelcomeFrame>;
