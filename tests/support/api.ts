@@ -1,0 +1,55 @@
+/** HTTP helpers for tests: register users and call the API with their session. */
+import { randomBytes } from 'node:crypto';
+
+export interface TestUser {
+  id: string;
+  username: string;
+  /** The session token (the value of the sb_session cookie). */
+  token: string;
+  cookie: string;
+}
+
+export const uniqueName = (prefix = 'user'): string => `${prefix}${randomBytes(4).toString('hex')}`;
+
+export async function register(
+  baseUrl: string,
+  username = uniqueName(),
+  password = 'correct horse',
+): Promise<TestUser> {
+  const res = await fetch(`${baseUrl}/api/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${await res.text()}`);
+  const setCookie = res.headers.get('set-cookie') ?? '';
+  const token = setCookie.match(/sb_session=([^;]+)/)?.[1];
+  if (!token) throw new Error(`register ${username}: no session cookie in ${setCookie}`);
+  const body = (await res.json()) as { user: { id: string; username: string } };
+  return { id: body.user.id, username: body.user.username, token, cookie: `sb_session=${token}` };
+}
+
+export async function api(
+  baseUrl: string,
+  user: TestUser | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: any }> {
+  const headers: Record<string, string> = {};
+  if (user) headers.cookie = user.cookie;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: any = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json };
+}

@@ -1,0 +1,412 @@
+/**
+ * The Switchboard client: one connection per tab (or per bot), a state machine over a transport,
+ * resume by cursor, dedupe by seq, and an outbox whose sends survive reconnects.
+ *
+ * @example
+ * const client = createClient({ url: 'wss://chat.example.com/ws' });
+ * client.on('message', (m) => console.log(m.from.name, m.text));
+ * client.subscribe('room:general');
+ * client.connect();
+ * client.send('room:general', 'hello');
+ */
+import { decodeServerFrame } from '../../shared/codec.js';
+import { CloseCode, closeInfo, ErrorCode, isErrorCode } from '../../shared/codes.js';
+import {
+  type AckFrame,
+  type ClientFrame,
+  type ErrorFrame,
+  type MsgFrame,
+  PROTOCOL_VERSION,
+  type PresenceFrame,
+  type ResyncFrame,
+  type ServerFrame,
+  type WelcomeFrame,
+} from '../../shared/protocol.js';
+import { type BackoffOptions, backoffDelay, defaultBackoff } from './backoff.js';
+import { Emitter } from './emitter.js';
+import { Outbox, type OutboxEntry } from './outbox.js';
+import {
+  type ClientTransport,
+  type TransportFactory,
+  type TransportName,
+  type WebSocketConstructor,
+  webSocketTransport,
+} from './transport.js';
+
+export type ConnectionState =
+  | { status: 'idle' }
+  | { status: 'connecting'; transport: TransportName; attempt: number }
+  | { status: 'online'; transport: TransportName; connId: string }
+  | { status: 'reconnecting'; transport: TransportName; attempt: number; retryAt: number; reason: string }
+  /** Terminal: the client stopped and will not retry by itself. */
+  | { status: 'offline'; reason: string; code: number };
+
+export type SubscribedInfo = { stream: string; head: number; readSeq: number; unread: number };
+export type TypingInfo = { stream: string; user: { id: string; name: string }; active: boolean };
+export type ReadInfo = { stream: string; seq: number; unread: number };
+
+export type ClientEvents = {
+  state: (state: ConnectionState) => void;
+  welcome: (frame: WelcomeFrame) => void;
+  message: (frame: MsgFrame) => void;
+  subscribed: (info: SubscribedInfo) => void;
+  resync: (frame: ResyncFrame) => void;
+  presence: (frame: PresenceFrame) => void;
+  typing: (info: TypingInfo) => void;
+  read: (info: ReadInfo) => void;
+  /** An outbox entry changed status (pending, sent, failed). */
+  outbox: (entry: OutboxEntry) => void;
+  /** An error frame not tied to one of this client's sends. */
+  error: (frame: ErrorFrame) => void;
+};
+
+export interface ClientOptions {
+  /** The WebSocket URL of the server's `/ws` (ws:// or wss://). */
+  url: string;
+  /** A WebSocket implementation; defaults to the global one (pass `ws`'s in Node). */
+  WebSocket?: WebSocketConstructor;
+  /** Replaces the transport entirely (tests, long-polling). */
+  transport?: TransportFactory;
+  /** A session token, for clients that do not carry the session cookie (bots, Node). */
+  token?: string;
+  backoff?: Partial<BackoffOptions>;
+  /** Give up on an attempt that has not received `welcome` within this long. */
+  connectTimeoutMs?: number;
+  random?: () => number;
+}
+
+interface StreamState {
+  /** The highest seq this client holds; undefined until the server said where "now" is. */
+  cursor: number | undefined;
+  /** A `sub` is in flight; live frames are ignored until `subscribed` (the server replays). */
+  resuming: boolean;
+}
+
+export class SwitchboardClient extends Emitter<ClientEvents> {
+  private current: ConnectionState = { status: 'idle' };
+  private transport: ClientTransport | null = null;
+  private attemptId = 0;
+  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchdog: ReturnType<typeof setInterval> | undefined;
+  private lastFrameAt = 0;
+  private heartbeatMs = 25_000;
+  private readonly streams = new Map<string, StreamState>();
+  private readonly outbox = new Outbox();
+  private readonly unsentReads = new Map<string, number>();
+  private readonly makeTransport: TransportFactory;
+  private readonly backoff: BackoffOptions;
+  private readonly random: () => number;
+  private readonly connectTimeoutMs: number;
+  private stopped = true;
+  /** Who this connection is signed in as, once welcomed. */
+  me: WelcomeFrame['user'] | null = null;
+
+  constructor(private readonly options: ClientOptions) {
+    super();
+    const Ctor = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
+    if (!options.transport && !Ctor) {
+      throw new Error('no WebSocket implementation: pass { WebSocket } (for example from the "ws" package)');
+    }
+    this.makeTransport = options.transport ?? webSocketTransport(options.url, Ctor as WebSocketConstructor);
+    this.backoff = { ...defaultBackoff, ...options.backoff };
+    this.random = options.random ?? Math.random;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  /** Opens the connection (and keeps it open, reconnecting, until `close`). */
+  connect(): void {
+    this.stopped = false;
+    if (this.current.status === 'connecting' || this.current.status === 'online') return;
+    this.open();
+  }
+
+  /** Closes for good; pending sends stay in the outbox until `connect` is called again. */
+  close(): void {
+    this.stopped = true;
+    this.teardown();
+    this.setState({ status: 'idle' });
+  }
+
+  /** Subscribes to a stream. `after` is the last seq the caller already holds, if any. */
+  subscribe(stream: string, options: { after?: number } = {}): void {
+    const existing = this.streams.get(stream);
+    const cursor = options.after ?? existing?.cursor;
+    this.streams.set(stream, { cursor, resuming: true });
+    this.sendSub(stream);
+  }
+
+  unsubscribe(stream: string): void {
+    if (!this.streams.delete(stream)) return;
+    this.write({ type: 'unsub', stream });
+  }
+
+  /** The highest seq held for a stream, or undefined. */
+  cursor(stream: string): number | undefined {
+    return this.streams.get(stream)?.cursor;
+  }
+
+  /** Queues a message; it is sent now if online, else on the next connection, until acked. */
+  send(stream: string, text: string): OutboxEntry {
+    const entry = this.outbox.add(stream, text);
+    this.emit('outbox', entry);
+    if (entry.status === 'pending') this.sendEntry(entry);
+    return entry;
+  }
+
+  pending(): OutboxEntry[] {
+    return this.outbox.pending();
+  }
+
+  /** Typing is ephemeral: sent only while online, never queued. */
+  typing(stream: string, active: boolean): void {
+    if (this.current.status === 'online') this.write({ type: 'typing', stream, active });
+  }
+
+  /** Marks the stream read up to `seq`, now or as soon as the connection is back. */
+  markRead(stream: string, seq: number): void {
+    if (this.current.status === 'online') this.write({ type: 'read', stream, seq });
+    else this.unsentReads.set(stream, Math.max(seq, this.unsentReads.get(stream) ?? 0));
+  }
+
+  // ---- connection lifecycle -------------------------------------------------------------------
+
+  private open(): void {
+    this.teardown();
+    const attempt = ++this.attemptId;
+    // NOTE: every callback checks its attempt id, so a late event from a socket we already gave
+    // up on can never change the state of the current one.
+    const live = () => attempt === this.attemptId;
+    const transport = this.makeTransport({
+      onOpen: () => {
+        if (!live()) return;
+        const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
+        if (this.options.token) hello.token = this.options.token;
+        transport.send(hello);
+      },
+      onMessage: (data) => {
+        if (live()) this.onMessage(data);
+      },
+      onClose: (code, reason) => {
+        if (live()) this.onClose(code, reason);
+      },
+    });
+    this.transport = transport;
+    this.setState({ status: 'connecting', transport: transport.name, attempt: this.failures });
+    this.connectTimer = setTimeout(() => {
+      if (live() && this.current.status === 'connecting')
+        this.dropAndRetry('the server did not answer in time');
+    }, this.connectTimeoutMs);
+  }
+
+  private teardown(): void {
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.connectTimer);
+    clearInterval(this.watchdog);
+    const transport = this.transport;
+    this.transport = null;
+    this.attemptId++;
+    transport?.close();
+  }
+
+  private dropAndRetry(reason: string): void {
+    const name = this.transport?.name ?? 'websocket';
+    this.teardown();
+    this.scheduleRetry(name, reason);
+  }
+
+  private onClose(code: number, reason: string): void {
+    const name = this.transport?.name ?? 'websocket';
+    this.teardown();
+    const info = closeInfo(code);
+    if (info.recovery === 'terminal' && code !== CloseCode.normal.code) {
+      this.stopped = true;
+      const meaning = info.name === 'unknown' ? '' : CloseCode[info.name].meaning;
+      this.setState({ status: 'offline', reason: reason || meaning || `closed (${code})`, code });
+      return;
+    }
+    if (this.stopped) return;
+    if (code === CloseCode.catch_up.code) this.failures = 0;
+    this.scheduleRetry(name, reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`));
+  }
+
+  private scheduleRetry(transport: TransportName, reason: string): void {
+    if (this.stopped) return;
+    const delay = backoffDelay(this.failures, this.backoff, this.random);
+    this.failures++;
+    this.setState({
+      status: 'reconnecting',
+      transport,
+      attempt: this.failures,
+      retryAt: Date.now() + delay,
+      reason,
+    });
+    this.retryTimer = setTimeout(() => this.open(), delay);
+  }
+
+  /** Reconnect now instead of waiting out the backoff (for a "retry now" button, or `online`). */
+  retryNow(): void {
+    if (this.current.status === 'reconnecting' || (this.current.status === 'offline' && this.stopped)) {
+      this.stopped = false;
+      this.open();
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.emit('state', state);
+  }
+
+  // ---- inbound frames -------------------------------------------------------------------------
+
+  private onMessage(data: string): void {
+    this.lastFrameAt = Date.now();
+    const decoded = decodeServerFrame(data);
+    if (!decoded.ok) {
+      console.warn(`switchboard: ignored a server frame: ${decoded.error.message}`);
+      return;
+    }
+    this.handle(decoded.frame);
+  }
+
+  private handle(frame: ServerFrame): void {
+    switch (frame.type) {
+      case 'welcome':
+        this.onWelcome(frame);
+        return;
+      case 'msg':
+        this.onMsg(frame);
+        return;
+      case 'ack':
+        this.onAck(frame);
+        return;
+      case 'subscribed': {
+        const state = this.streams.get(frame.stream);
+        if (!state) return;
+        state.cursor = frame.head;
+        state.resuming = false;
+        this.emit('subscribed', {
+          stream: frame.stream,
+          head: frame.head,
+          readSeq: frame.readSeq,
+          unread: frame.unread,
+        });
+        return;
+      }
+      case 'resync_required': {
+        const state = this.streams.get(frame.stream);
+        if (state) state.cursor = frame.head;
+        this.emit('resync', frame);
+        return;
+      }
+      case 'presence':
+        this.emit('presence', frame);
+        return;
+      case 'typing':
+        this.emit('typing', { stream: frame.stream, user: frame.user, active: frame.active });
+        return;
+      case 'read':
+        this.emit('read', { stream: frame.stream, seq: frame.seq, unread: frame.unread });
+        return;
+      case 'error':
+        this.onError(frame);
+        return;
+      case 'ping':
+        this.write({ type: 'pong' });
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  private onWelcome(frame: WelcomeFrame): void {
+    clearTimeout(this.connectTimer);
+    this.failures = 0;
+    this.me = frame.user;
+    this.heartbeatMs = frame.heartbeatMs;
+    const transport = this.transport?.name ?? 'websocket';
+    this.setState({ status: 'online', transport, connId: frame.connId });
+    this.emit('welcome', frame);
+    // The server pings every heartbeatMs; silence for much longer means the link is dead even
+    // if the socket has not noticed (browsers hide protocol-level pings).
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastFrameAt > this.heartbeatMs * 2.5)
+          this.dropAndRetry('no heartbeat from the server');
+      },
+      Math.max(250, this.heartbeatMs / 2),
+    );
+    for (const stream of this.streams.keys()) this.sendSub(stream);
+    for (const [stream, seq] of this.unsentReads) this.write({ type: 'read', stream, seq });
+    this.unsentReads.clear();
+    for (const entry of this.outbox.pending()) this.sendEntry(entry);
+  }
+
+  private onMsg(frame: MsgFrame): void {
+    const state = this.streams.get(frame.stream);
+    if (!state || state.cursor === undefined) return;
+    if (frame.seq <= state.cursor) return; // a duplicate: already held
+    if (frame.seq !== state.cursor + 1) {
+      // A gap should never happen (the server sends each subscription in order); if it does,
+      // ask for the missing part rather than show a hole.
+      if (!state.resuming) this.sendSub(frame.stream);
+      return;
+    }
+    state.cursor = frame.seq;
+    const own = this.outbox.acked(frame.clientMsgId, frame.seq, frame.id);
+    if (own) this.emit('outbox', own);
+    this.emit('message', frame);
+  }
+
+  private onAck(frame: AckFrame): void {
+    const entry = this.outbox.acked(frame.clientMsgId, frame.seq, frame.id);
+    if (entry) this.emit('outbox', entry);
+  }
+
+  private onError(frame: ErrorFrame): void {
+    const entry = frame.ref ? this.outbox.get(frame.ref) : undefined;
+    if (!entry) {
+      this.emit('error', frame);
+      return;
+    }
+    const retry = isErrorCode(frame.code) && ErrorCode[frame.code].recovery === 'retry';
+    if (retry) {
+      const delay = frame.retryAfterMs ?? 1000;
+      setTimeout(() => {
+        if (entry.status === 'pending') this.sendEntry(entry);
+      }, delay);
+      return;
+    }
+    const failed = this.outbox.failed(entry.clientMsgId, frame.message);
+    if (failed) this.emit('outbox', failed);
+  }
+
+  // ---- outbound -------------------------------------------------------------------------------
+
+  private sendSub(stream: string): void {
+    const state = this.streams.get(stream);
+    if (!state || this.current.status !== 'online') return;
+    state.resuming = true;
+    this.write(
+      state.cursor === undefined ? { type: 'sub', stream } : { type: 'sub', stream, after: state.cursor },
+    );
+  }
+
+  private sendEntry(entry: OutboxEntry): void {
+    if (this.current.status !== 'online') return;
+    this.write({ type: 'send', stream: entry.stream, clientMsgId: entry.clientMsgId, text: entry.text });
+  }
+
+  private write(frame: ClientFrame): void {
+    if (this.current.status === 'online' || frame.type === 'hello') this.transport?.send(frame);
+  }
+}
+
+export function createClient(options: ClientOptions): SwitchboardClient {
+  return new SwitchboardClient(options);
+}

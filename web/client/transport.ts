@@ -1,0 +1,69 @@
+/**
+ * Client transports move encoded frames and report open and close; they hold no protocol state
+ * (the client owns it). WebSocket is here; long-polling implements the same interface.
+ */
+import type { ClientFrame } from '../../shared/protocol.js';
+
+export type TransportName = 'websocket' | 'polling';
+
+export interface TransportHandlers {
+  onOpen(): void;
+  onMessage(data: string): void;
+  /** Called once; `code` is the WebSocket close code (1006 when the connection just dropped). */
+  onClose(code: number, reason: string): void;
+}
+
+export interface ClientTransport {
+  readonly name: TransportName;
+  send(frame: ClientFrame): void;
+  close(): void;
+}
+
+export type TransportFactory = (handlers: TransportHandlers) => ClientTransport;
+
+/** What the client needs of a WebSocket: the browser's, or the `ws` package's in Node. */
+export interface WebSocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+export type WebSocketConstructor = new (url: string) => WebSocketLike;
+
+export function webSocketTransport(url: string, Ctor: WebSocketConstructor): TransportFactory {
+  return (handlers) => {
+    const ws = new Ctor(url);
+    let closed = false;
+    const finish = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true;
+      ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+      handlers.onClose(code, reason);
+    };
+    ws.onopen = () => handlers.onOpen();
+    ws.onmessage = (event) => {
+      if (typeof event.data === 'string') handlers.onMessage(event.data);
+    };
+    ws.onclose = (event) => finish(event.code, event.reason);
+    // An error is always followed by close in browsers; `ws` too. Nothing to do here.
+    ws.onerror = () => {};
+    return {
+      name: 'websocket',
+      send(frame) {
+        if (ws.readyState === 1) ws.send(JSON.stringify(frame));
+      },
+      close() {
+        try {
+          ws.close(1000, 'client closed');
+        } catch {
+          // closing a socket that never opened can throw in some browsers; it is closed either way
+        }
+        finish(1000, 'client closed');
+      },
+    };
+  };
+}
