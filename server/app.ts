@@ -9,7 +9,7 @@ import { Limits } from '../shared/limits.js';
 import type { Sessions } from './auth/sessions.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import type { Broker } from './broker/broker.js';
-import { authRoutes } from './http/auth.js';
+import { authRoutes, meRoutes } from './http/auth.js';
 import { type AppEnv, apiError } from './http/env.js';
 import { healthRoutes } from './http/health.js';
 import type { OriginPolicy } from './http/origin.js';
@@ -61,6 +61,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.route('/api/health', healthRoutes(deps));
   app.route('/api/auth', authRoutes(deps));
+  app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);

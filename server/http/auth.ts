@@ -88,10 +88,14 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
         log.info('user.logout', { user: auth.user.username });
       }
       return c.body(null, 204);
-    })
-    .get('/me', (c) => {
-      const auth = c.get('auth');
-      if (!auth) return apiError(c, 401, 'unauthorized', 'not signed in');
-      return c.json({ user: apiUser(auth.user) });
     });
+}
+
+/** GET /api/me: who the session cookie belongs to (401 when signed out). */
+export function meRoutes(): Hono<AppEnv> {
+  return new Hono<AppEnv>().get('/', (c) => {
+    const auth = c.get('auth');
+    if (!auth) return apiError(c, 401, 'unauthorized', 'not signed in');
+    return c.json({ user: apiUser(auth.user) });
+  });
 }

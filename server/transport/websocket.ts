@@ -20,9 +20,6 @@ import type { Session } from '../hub/session.js';
 import { errorText, type Logger } from '../log.js';
 import type { AuthSession } from '../storage/storage.js';
 
-/** How long a closing socket may take to finish the close handshake before it is cut. */
-const CLOSE_GRACE_MS = 5000;
-
 /** A close reason must fit in 123 bytes of UTF-8. */
 const clip = (reason: string): string => {
   const bytes = Buffer.from(reason);
@@ -48,8 +45,9 @@ export class WebSocketConn implements Conn {
       this.ws.terminate();
       return;
     }
+    // ws queues the close frame behind data already buffered (a slow consumer still learns it
+    // must catch up) and destroys the socket itself if the peer never answers within 30 s.
     this.ws.close(CloseCode[name].code, clip(reason));
-    setTimeout(() => this.ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   bufferedBytes(): number {

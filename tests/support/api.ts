@@ -1,5 +1,6 @@
 /** HTTP helpers for tests: register users and call the API with their session. */
 import { randomBytes } from 'node:crypto';
+import type { MsgFrame } from '../../shared/protocol.js';
 
 export interface TestUser {
   id: string;
@@ -52,4 +53,19 @@ export async function api(
     json = text;
   }
   return { status: res.status, json };
+}
+
+/** Every stored message of a room, oldest first, read page by page over the HTTP API. */
+export async function fetchHistory(baseUrl: string, user: TestUser, roomId: string): Promise<MsgFrame[]> {
+  const all: MsgFrame[] = [];
+  let before: number | undefined;
+  for (;;) {
+    const query = before === undefined ? 'limit=200' : `limit=200&before=${before}`;
+    const res = await api(baseUrl, user, 'GET', `/api/rooms/${roomId}/messages?${query}`);
+    if (res.status !== 200)
+      throw new Error(`history of ${roomId}: ${res.status} ${JSON.stringify(res.json)}`);
+    all.unshift(...(res.json.messages as MsgFrame[]));
+    if (!res.json.hasMore) return all;
+    before = all[0]?.seq;
+  }
 }

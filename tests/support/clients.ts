@@ -43,8 +43,13 @@ export class RawSocket {
   readonly closed: Promise<number>;
   readonly ws: WebSocket;
 
-  constructor(wsUrl: string, options: WebSocket.ClientOptions = {}) {
+  constructor(
+    wsUrl: string,
+    options: WebSocket.ClientOptions = {},
+    behaviour: { answerPings?: boolean } = {},
+  ) {
     this.ws = new WebSocket(wsUrl, options);
+    const answerPings = behaviour.answerPings ?? true;
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
@@ -58,7 +63,11 @@ export class RawSocket {
       }),
     );
     this.ws.on('message', (data, isBinary) => {
-      if (!isBinary) this.frames.push(JSON.parse(data.toString()) as ServerFrame);
+      if (isBinary) return;
+      const frame = JSON.parse(data.toString()) as ServerFrame;
+      // Like the SDK, answer the server's heartbeat (and keep pings out of the recorded frames).
+      if (frame.type === 'ping' && answerPings) this.send({ type: 'pong' });
+      else this.frames.push(frame);
     });
     this.ws.on('error', () => {});
   }
@@ -95,8 +104,9 @@ export class RawSocket {
     wsUrl: string,
     token: string,
     options: WebSocket.ClientOptions = {},
+    behaviour: { answerPings?: boolean } = {},
   ): Promise<RawSocket> {
-    const socket = new RawSocket(wsUrl, options);
+    const socket = new RawSocket(wsUrl, options, behaviour);
     await socket.opened;
     socket.send({ type: 'hello', v: 1, token });
     await socket.next('welcome');
