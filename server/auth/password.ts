@@ -23,12 +23,23 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
+const isPowerOfTwo = (n: number) => Number.isSafeInteger(n) && n > 1 && (n & (n - 1)) === 0;
+
+/** False for a wrong password and for a stored hash it cannot read; it never throws. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  const [scheme, nText, rText, pText, salt, hash] = stored.split('$');
+  const [n, r, p] = [Number(nText), Number(rText), Number(pText)];
   if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64url');
-  const key = await derive(password, Buffer.from(salt, 'base64url'), Number(n), Number(r), Number(p));
-  return key.length === expected.length && timingSafeEqual(key, expected);
+  // Bound the cost parameters: a corrupt row must not make one sign-in eat the machine.
+  if (!isPowerOfTwo(n) || n > 2 ** 17 || !Number.isSafeInteger(r) || r < 1 || r > 32) return false;
+  if (!Number.isSafeInteger(p) || p < 1 || p > 4) return false;
+  try {
+    const expected = Buffer.from(hash, 'base64url');
+    const key = await derive(password, Buffer.from(salt, 'base64url'), n, r, p);
+    return key.length === expected.length && timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash of a random password: verifying against it costs the same as a real account. */

@@ -21,11 +21,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const buckets = new Map<string, { tokens: number; at: number; rule: RateRule }>();
   const expiredHandlers: ((stream: string, user: UserRef) => void)[] = [];
 
+  /** Drops a user's expired connections, swept or not, so join and leave see only live ones. */
+  const prune = (entry: PresentUser, t: number) => {
+    for (const [connId, expiresAt] of entry.conns) if (expiresAt <= t) entry.conns.delete(connId);
+  };
+
   const sweep = () => {
     const t = now();
     for (const [stream, users] of presence) {
       for (const [userId, entry] of users) {
-        for (const [connId, expiresAt] of entry.conns) if (expiresAt <= t) entry.conns.delete(connId);
+        prune(entry, t);
         if (entry.conns.size === 0) {
           users.delete(userId);
           for (const handler of expiredHandlers) handler(stream, entry.user);
@@ -66,19 +71,23 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         users = new Map();
         presence.set(stream, users);
       }
+      const t = now();
       let entry = users.get(user.id);
-      const isNew = entry === undefined;
+      if (entry) prune(entry, t);
+      // An entry whose connections all expired before a sweep removed it is not presence.
+      const isNew = entry === undefined || entry.conns.size === 0;
       if (!entry) {
         entry = { user, conns: new Map() };
         users.set(user.id, entry);
       }
-      entry.conns.set(connId, now() + ttlMs);
+      entry.conns.set(connId, t + ttlMs);
       return isNew;
     },
     async presenceLeave(stream, userId, connId) {
       const users = presence.get(stream);
       const entry = users?.get(userId);
       if (!users || !entry?.conns.delete(connId)) return false;
+      prune(entry, now());
       if (entry.conns.size > 0) return false;
       users.delete(userId);
       if (users.size === 0) presence.delete(stream);

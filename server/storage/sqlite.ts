@@ -93,7 +93,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     db.close();
     throw new Error(`SQLite reports synchronous=${actual} after setting ${wanted}; refusing to start`);
   }
-  migrate(db);
+  try {
+    migrate(db);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
 
   const q = {
     byClient: db.prepare<[string, string], LogRow>(
@@ -120,9 +125,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     readSeq: db.prepare<[string, string], { seq: number }>(
       'SELECT seq FROM read_positions WHERE user_id = ? AND stream = ?',
     ),
-    markRead: db.prepare<[string, string, number]>(
+    // NOTE: named parameters; better-sqlite3 rejects numbered ones (?1) with "Too many parameter values".
+    markRead: db.prepare<{ userId: string; stream: string; seq: number }>(
       `INSERT INTO read_positions (user_id, stream, seq)
-       VALUES (?1, ?2, min(?3, coalesce((SELECT head FROM streams WHERE stream = ?2), 0)))
+       VALUES (@userId, @stream, min(@seq, coalesce((SELECT head FROM streams WHERE stream = @stream), 0)))
        ON CONFLICT (user_id, stream) DO UPDATE SET seq = max(seq, excluded.seq)`,
     ),
     countUsers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
@@ -150,7 +156,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     countRooms: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rooms'),
     listRooms: db.prepare<
-      [string],
+      { userId: string },
       {
         id: string;
         title: string;
@@ -164,10 +170,10 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     >(
       `SELECT r.id, r.title, r.topic, r.created_at,
          (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
-         EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = ?1) AS joined,
+         EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = @userId) AS joined,
          coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
          coalesce((SELECT seq FROM read_positions p
-                   WHERE p.user_id = ?1 AND p.stream = 'room:' || r.id), 0) AS read_seq
+                   WHERE p.user_id = @userId AND p.stream = 'room:' || r.id), 0) AS read_seq
        FROM rooms r ORDER BY r.created_at, r.id`,
     ),
     join: db.prepare<[string, string, number]>(
@@ -239,7 +245,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
 
     async markRead(userId, stream, seq) {
-      q.markRead.run(userId, stream, seq);
+      q.markRead.run({ userId, stream, seq });
       return q.readSeq.get(userId, stream)?.seq ?? 0;
     },
     async readPosition(userId, stream) {
@@ -290,7 +296,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       return (q.countRooms.get() as { n: number }).n;
     },
     async listRooms(userId): Promise<RoomSummary[]> {
-      return q.listRooms.all(userId).map((row) => ({
+      return q.listRooms.all({ userId }).map((row) => ({
         id: row.id,
         title: row.title,
         topic: row.topic,

@@ -1,0 +1,123 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStorage } from '../../server/storage/sqlite.js';
+import type { Storage } from '../../server/storage/storage.js';
+import { runStorageContract } from './storage.contract.js';
+
+runStorageContract('sqlite (:memory:)', async () => openSqliteStorage({ file: ':memory:' }));
+
+describe('SQLite storage', () => {
+  let dir: string;
+  const opened: Storage[] = [];
+  const open = (options: { file: string; synchronous?: 'NORMAL' | 'FULL' }): Storage => {
+    const storage = openSqliteStorage(options);
+    opened.push(storage);
+    return storage;
+  };
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'switchboard-sqlite-'));
+  });
+  afterEach(async () => {
+    for (const storage of opened.splice(0)) await storage.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a file-backed database keeps users, sessions, rooms, the log and read positions across close and reopen', async () => {
+    // A nested path: the directory is created on open.
+    const file = join(dir, 'nested', 'switchboard.db');
+    const first = open({ file });
+    const created = await first.createUser({ username: 'Alice', usernameKey: 'alice', passwordHash: 'h' });
+    if (created.status !== 'created') throw new Error('test setup: alice was taken');
+    const alice = created.user;
+    const sessionId = await first.createSession({
+      tokenHash: 'th',
+      userId: alice.id,
+      expiresAt: Date.now() + 60_000,
+    });
+    const room = await first.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: alice.id });
+    await first.joinRoom('lobby', alice.id);
+    const appended = await first.append([
+      {
+        stream: 'room:lobby',
+        senderId: 'u-bob',
+        senderName: 'bob',
+        clientMsgId: 'c1',
+        kind: 'msg',
+        body: '{}',
+      },
+      {
+        stream: 'room:lobby',
+        senderId: 'u-bob',
+        senderName: 'bob',
+        clientMsgId: 'c2',
+        kind: 'msg',
+        body: '{}',
+      },
+    ]);
+    await first.markRead(alice.id, 'room:lobby', 1);
+    await first.close();
+
+    const second = open({ file });
+
+    expect(await second.userByKey('alice')).toEqual({ ...alice, passwordHash: 'h' });
+    expect((await second.sessionByTokenHash('th', Date.now()))?.sessionId).toBe(sessionId);
+    expect(await second.roomById('lobby')).toEqual(room);
+    expect(await second.isMember('lobby', alice.id)).toBe(true);
+    expect(await second.readAfter('room:lobby', 0, 10)).toEqual(appended.map((r) => r.entry));
+    expect(await second.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 1, unread: 1 });
+    // The seq continues from the stored head, and idempotency survives the restart.
+    const [next, again] = await second.append([
+      {
+        stream: 'room:lobby',
+        senderId: 'u-bob',
+        senderName: 'bob',
+        clientMsgId: 'c3',
+        kind: 'msg',
+        body: '{}',
+      },
+      {
+        stream: 'room:lobby',
+        senderId: 'u-bob',
+        senderName: 'bob',
+        clientMsgId: 'c1',
+        kind: 'msg',
+        body: '{}',
+      },
+    ]);
+    expect(next?.entry.seq).toBe(3);
+    expect(again).toEqual({ status: 'duplicate', entry: appended[0]?.entry });
+    // The admin role was decided by the first user ever, not the first since reopening.
+    const bob = await second.createUser({ username: 'Bob', usernameKey: 'bob', passwordHash: 'h' });
+    expect(bob.status === 'created' && bob.user.role).toBe('user');
+  });
+
+  it('describe() reports WAL and synchronous FULL by default', async () => {
+    const storage = open({ file: join(dir, 'a.db') });
+    const facts = await storage.describe();
+    expect(facts.journal_mode).toBe('wal');
+    expect(facts.synchronous).toMatch(/^FULL\b/);
+  });
+
+  it('describe() reports synchronous NORMAL when asked', async () => {
+    const storage = open({ file: join(dir, 'a.db'), synchronous: 'NORMAL' });
+    expect((await storage.describe()).synchronous).toMatch(/^NORMAL\b/);
+  });
+
+  it('an in-memory database also reports synchronous FULL by default', async () => {
+    const storage = open({ file: ':memory:' });
+    expect((await storage.describe()).synchronous).toMatch(/^FULL\b/);
+  });
+
+  it('refuses a database whose schema is newer than this build, naming both versions', () => {
+    const file = join(dir, 'future.db');
+    const db = new Database(file);
+    db.pragma('user_version = 99');
+    db.close();
+
+    expect(() => open({ file })).toThrow(/schema version 99, newer than this build knows/);
+  });
+});

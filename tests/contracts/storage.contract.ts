@@ -1,0 +1,655 @@
+/**
+ * The storage contract: the behaviour every `Storage` implementation must have, written against
+ * the interface only. SQLite runs it today; PostgreSQL will run the same suite.
+ *
+ * @example
+ * runStorageContract('sqlite', async () => openSqliteStorage({ file: ':memory:' }));
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AppendInput, LogEntry, Storage, User } from '../../server/storage/storage.js';
+
+/**
+ * Defines the contract suite for one implementation. `open` must return a new, empty storage each
+ * time it is called: every test starts from nothing and closes what it opened.
+ */
+export function runStorageContract(name: string, open: () => Promise<Storage>): void {
+  describe(`Storage contract: ${name}`, () => {
+    let storage: Storage;
+
+    beforeEach(async () => {
+      storage = await open();
+    });
+    afterEach(async () => {
+      await storage.close();
+    });
+
+    const createUser = async (username: string): Promise<User> => {
+      const result = await storage.createUser({
+        username,
+        usernameKey: username.toLowerCase(),
+        passwordHash: `hash-of-${username}`,
+      });
+      if (result.status !== 'created') throw new Error(`test setup: ${username} was taken`);
+      return result.user;
+    };
+
+    const input = (overrides: Partial<AppendInput> = {}): AppendInput => ({
+      stream: 'room:lobby',
+      senderId: 'u-alice',
+      senderName: 'alice',
+      clientMsgId: 'c1',
+      kind: 'msg',
+      body: '{"text":"hi"}',
+      ...overrides,
+    });
+
+    /** Appends one entry per clientMsgId, one call each, and returns the stored entries. */
+    const appendEach = async (
+      overrides: Partial<AppendInput>,
+      clientMsgIds: string[],
+    ): Promise<LogEntry[]> => {
+      const entries: LogEntry[] = [];
+      for (const clientMsgId of clientMsgIds) {
+        const [result] = await storage.append([input({ ...overrides, clientMsgId })]);
+        if (result?.status !== 'created') throw new Error(`test setup: ${clientMsgId} was not created`);
+        entries.push(result.entry);
+      }
+      return entries;
+    };
+
+    const range = (from: number, to: number): number[] =>
+      Array.from({ length: to - from + 1 }, (_, i) => from + i);
+    const seqs = (entries: readonly LogEntry[]): number[] => entries.map((entry) => entry.seq);
+    const ids = (n: number, prefix = 'c'): string[] => range(1, n).map((i) => `${prefix}${i}`);
+
+    describe('append', () => {
+      it('appends get seq 1, 2, 3 per stream, independently per stream', async () => {
+        const lobby: number[] = [];
+        const dev: number[] = [];
+        // Interleaved, one call each: each stream counts on its own.
+        for (const i of range(1, 3)) {
+          const [a] = await storage.append([input({ stream: 'room:lobby', clientMsgId: `lobby-${i}` })]);
+          const [b] = await storage.append([input({ stream: 'room:dev', clientMsgId: `dev-${i}` })]);
+          lobby.push(a?.entry.seq ?? -1);
+          dev.push(b?.entry.seq ?? -1);
+        }
+        expect(lobby).toEqual([1, 2, 3]);
+        expect(dev).toEqual([1, 2, 3]);
+        expect(await storage.head('room:lobby')).toBe(3);
+        expect(await storage.head('room:dev')).toBe(3);
+      });
+
+      it('a batch appended in one call returns one result per input, in input order, with gap-free seqs', async () => {
+        await appendEach({}, ['before']);
+        const batch = [
+          input({ clientMsgId: 'b1', body: '{"text":"one"}' }),
+          input({ clientMsgId: 'b2', stream: 'room:dev', body: '{"text":"two"}' }),
+          input({ clientMsgId: 'b3', body: '{"text":"three"}' }),
+          input({ clientMsgId: 'b4', senderId: 'u-bob', senderName: 'bob', body: '{"text":"four"}' }),
+        ];
+        const results = await storage.append(batch);
+
+        expect(results.map((r) => r.status)).toEqual(['created', 'created', 'created', 'created']);
+        expect(results.map((r) => r.entry.clientMsgId)).toEqual(['b1', 'b2', 'b3', 'b4']);
+        expect(results.map((r) => [r.entry.stream, r.entry.seq])).toEqual([
+          ['room:lobby', 2],
+          ['room:dev', 1],
+          ['room:lobby', 3],
+          ['room:lobby', 4],
+        ]);
+      });
+
+      it('a created entry carries its input, a unique id and the time it was stored', async () => {
+        const before = Date.now();
+        const [first, second] = await storage.append([
+          input({ clientMsgId: 'c1', senderName: 'Alice A.', kind: 'msg', body: '{"text":"hello"}' }),
+          input({ clientMsgId: 'c2' }),
+        ]);
+        const after = Date.now();
+
+        expect(first?.status).toBe('created');
+        expect(first?.entry).toMatchObject({
+          stream: 'room:lobby',
+          seq: 1,
+          senderId: 'u-alice',
+          senderName: 'Alice A.',
+          clientMsgId: 'c1',
+          kind: 'msg',
+          body: '{"text":"hello"}',
+        });
+        expect(first?.entry.id).toMatch(/\S/);
+        expect(first?.entry.id).not.toBe(second?.entry.id);
+        expect(first?.entry.ts).toBeGreaterThanOrEqual(before);
+        expect(first?.entry.ts).toBeLessThanOrEqual(after);
+        // What was returned is exactly what is read back.
+        expect(await storage.readAfter('room:lobby', 0, 10)).toEqual([first?.entry, second?.entry]);
+      });
+
+      it('an empty batch returns no results and stores nothing', async () => {
+        expect(await storage.append([])).toEqual([]);
+        expect(await storage.head('room:lobby')).toBe(0);
+      });
+
+      it('a repeated senderId+clientMsgId with the same stream, kind and body is a duplicate: the original entry, nothing stored', async () => {
+        const [original] = await appendEach({}, ['c1']);
+        await appendEach({}, ['c2']);
+
+        const [again] = await storage.append([input({ clientMsgId: 'c1' })]);
+
+        expect(again).toEqual({ status: 'duplicate', entry: original });
+        expect(await storage.head('room:lobby')).toBe(2);
+        expect(seqs(await storage.readAfter('room:lobby', 0, 10))).toEqual([1, 2]);
+      });
+
+      it('a duplicate ignores a changed senderName: the entry is the original, unchanged', async () => {
+        const [original] = await appendEach({}, ['c1']);
+        const [again] = await storage.append([input({ clientMsgId: 'c1', senderName: 'alice (renamed)' })]);
+        expect(again).toEqual({ status: 'duplicate', entry: original });
+      });
+
+      it('the same clientMsgId with a different body is a conflict, returns the stored entry and stores nothing', async () => {
+        const [original] = await appendEach({ body: '{"text":"first"}' }, ['c1']);
+
+        const [again] = await storage.append([input({ clientMsgId: 'c1', body: '{"text":"second"}' })]);
+
+        expect(again).toEqual({ status: 'conflict', entry: original });
+        expect(await storage.head('room:lobby')).toBe(1);
+        expect((await storage.readAfter('room:lobby', 0, 10)).map((e) => e.body)).toEqual([
+          '{"text":"first"}',
+        ]);
+      });
+
+      it('the same clientMsgId on a different stream is a conflict and leaves that stream empty', async () => {
+        const [original] = await appendEach({ stream: 'room:lobby' }, ['c1']);
+
+        const [again] = await storage.append([input({ clientMsgId: 'c1', stream: 'room:dev' })]);
+
+        expect(again).toEqual({ status: 'conflict', entry: original });
+        expect(await storage.head('room:dev')).toBe(0);
+        expect(await storage.readAfter('room:dev', 0, 10)).toEqual([]);
+      });
+
+      it('the same clientMsgId with a different kind is a conflict', async () => {
+        const [original] = await appendEach({ kind: 'msg' }, ['c1']);
+        const [again] = await storage.append([input({ clientMsgId: 'c1', kind: 'note' })]);
+        expect(again).toEqual({ status: 'conflict', entry: original });
+        expect(await storage.head('room:lobby')).toBe(1);
+      });
+
+      it('a duplicate inside one batch returns the entry created earlier in that batch', async () => {
+        const results = await storage.append([
+          input({ clientMsgId: 'c1' }),
+          input({ clientMsgId: 'c2' }),
+          input({ clientMsgId: 'c1' }),
+        ]);
+
+        expect(results.map((r) => r.status)).toEqual(['created', 'created', 'duplicate']);
+        expect(results[2]?.entry).toEqual(results[0]?.entry);
+        expect(await storage.head('room:lobby')).toBe(2);
+      });
+
+      it('a conflict inside a batch takes no seq: later entries in the batch stay gap-free', async () => {
+        const results = await storage.append([
+          input({ clientMsgId: 'c1', body: '{"text":"a"}' }),
+          input({ clientMsgId: 'c1', body: '{"text":"b"}' }),
+          input({ clientMsgId: 'c2' }),
+        ]);
+
+        expect(results.map((r) => r.status)).toEqual(['created', 'conflict', 'created']);
+        expect(results[1]?.entry).toEqual(results[0]?.entry);
+        expect(results[2]?.entry.seq).toBe(2);
+        expect(seqs(await storage.readAfter('room:lobby', 0, 10))).toEqual([1, 2]);
+      });
+
+      it('clientMsgIds are scoped per sender: two senders may each use the same one', async () => {
+        const results = await storage.append([
+          input({ clientMsgId: 'same', senderId: 'u-alice' }),
+          input({ clientMsgId: 'same', senderId: 'u-bob', senderName: 'bob' }),
+        ]);
+        expect(results.map((r) => [r.status, r.entry.senderId, r.entry.seq])).toEqual([
+          ['created', 'u-alice', 1],
+          ['created', 'u-bob', 2],
+        ]);
+      });
+
+      it('a batch that fails part-way stores none of its entries (one transaction)', async () => {
+        const broken = { ...input({ clientMsgId: 'c2' }), body: null } as unknown as AppendInput;
+
+        await expect(storage.append([input({ clientMsgId: 'c1' }), broken])).rejects.toThrow();
+
+        expect(await storage.head('room:lobby')).toBe(0);
+        expect(await storage.readAfter('room:lobby', 0, 10)).toEqual([]);
+        // The store is still usable, and the rolled-back entry's clientMsgId is free.
+        const [retry] = await storage.append([input({ clientMsgId: 'c1' })]);
+        expect(retry?.status).toBe('created');
+        expect(retry?.entry.seq).toBe(1);
+      });
+    });
+
+    describe('reading the log', () => {
+      it('head of an unknown stream is 0; after appends it is the newest seq', async () => {
+        expect(await storage.head('room:nowhere')).toBe(0);
+        await appendEach({}, ids(3));
+        expect(await storage.head('room:lobby')).toBe(3);
+      });
+
+      it('readAfter returns entries above the cursor, ascending, at most limit', async () => {
+        await appendEach({}, ids(10));
+
+        expect(seqs(await storage.readAfter('room:lobby', 0, 4))).toEqual([1, 2, 3, 4]);
+        expect(seqs(await storage.readAfter('room:lobby', 4, 4))).toEqual([5, 6, 7, 8]);
+        expect(seqs(await storage.readAfter('room:lobby', 8, 4))).toEqual([9, 10]);
+        expect(seqs(await storage.readAfter('room:lobby', 3, 100))).toEqual(range(4, 10));
+      });
+
+      it('readAfter at or past the head, or on an unknown stream, returns nothing', async () => {
+        await appendEach({}, ids(3));
+        expect(await storage.readAfter('room:lobby', 3, 10)).toEqual([]);
+        expect(await storage.readAfter('room:lobby', 50, 10)).toEqual([]);
+        expect(await storage.readAfter('room:nowhere', 0, 10)).toEqual([]);
+      });
+
+      it('reads are per stream: another stream’s entries never appear', async () => {
+        await appendEach({ stream: 'room:lobby' }, ids(3, 'lobby'));
+        await appendEach({ stream: 'room:dev' }, ids(2, 'dev'));
+
+        const dev = await storage.readAfter('room:dev', 0, 10);
+        expect(dev.map((e) => [e.stream, e.seq, e.clientMsgId])).toEqual([
+          ['room:dev', 1, 'dev1'],
+          ['room:dev', 2, 'dev2'],
+        ]);
+        expect(seqs(await storage.readBefore('room:lobby', null, 10))).toEqual([1, 2, 3]);
+      });
+
+      it('readBefore(null) returns the newest page, ascending', async () => {
+        await appendEach({}, ids(10));
+        expect(seqs(await storage.readBefore('room:lobby', null, 3))).toEqual([8, 9, 10]);
+        expect(seqs(await storage.readBefore('room:lobby', null, 50))).toEqual(range(1, 10));
+      });
+
+      it('readBefore pages backwards to seq 1 without overlap or gaps, each page ascending', async () => {
+        await appendEach({}, ids(10));
+
+        const pages: number[][] = [];
+        let before: number | null = null;
+        for (;;) {
+          const page = seqs(await storage.readBefore('room:lobby', before, 4));
+          if (page.length === 0) break;
+          pages.push(page);
+          before = page[0] ?? null;
+        }
+
+        expect(pages).toEqual([
+          [7, 8, 9, 10],
+          [3, 4, 5, 6],
+          [1, 2],
+        ]);
+      });
+
+      it('readBefore excludes beforeSeq itself and returns nothing below seq 1 or on an unknown stream', async () => {
+        await appendEach({}, ids(5));
+        expect(seqs(await storage.readBefore('room:lobby', 3, 10))).toEqual([1, 2]);
+        expect(await storage.readBefore('room:lobby', 1, 10)).toEqual([]);
+        expect(await storage.readBefore('room:nowhere', null, 10)).toEqual([]);
+      });
+    });
+
+    describe('read positions', () => {
+      // Real users, so an implementation may tie read positions to the users table.
+      let alice: User;
+      let bob: User;
+      beforeEach(async () => {
+        alice = await createUser('Alice');
+        bob = await createUser('Bob');
+      });
+      const says = (user: User, clientMsgIds: string[], stream = 'room:lobby') =>
+        appendEach({ stream, senderId: user.id, senderName: user.username }, clientMsgIds);
+
+      it('a user who has read nothing has readSeq 0 and every message from others unread', async () => {
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 0, unread: 0 });
+        await says(bob, ids(3, 'b'));
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 0, unread: 3 });
+      });
+
+      it('unread counts exclude the user’s own messages', async () => {
+        await says(bob, ['b1']); // seq 1
+        await says(alice, ['a1', 'a2']); // seq 2, 3
+        await says(bob, ['b2']); // seq 4
+
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 0, unread: 2 });
+        expect(await storage.readPosition(bob.id, 'room:lobby')).toEqual({ readSeq: 0, unread: 2 });
+        await storage.markRead(alice.id, 'room:lobby', 1);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 1, unread: 1 });
+      });
+
+      it('markRead moves the position forward and returns it', async () => {
+        await says(bob, ids(5, 'b'));
+
+        expect(await storage.markRead(alice.id, 'room:lobby', 2)).toBe(2);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 2, unread: 3 });
+        expect(await storage.markRead(alice.id, 'room:lobby', 5)).toBe(5);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 5, unread: 0 });
+      });
+
+      it('markRead never goes backwards: an older seq returns the current position', async () => {
+        await says(bob, ids(5, 'b'));
+        await storage.markRead(alice.id, 'room:lobby', 4);
+
+        expect(await storage.markRead(alice.id, 'room:lobby', 2)).toBe(4);
+        expect(await storage.markRead(alice.id, 'room:lobby', 0)).toBe(4);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 4, unread: 1 });
+      });
+
+      it('markRead never goes past the head, and later messages still count as unread', async () => {
+        await says(bob, ids(3, 'b'));
+
+        expect(await storage.markRead(alice.id, 'room:lobby', 99)).toBe(3);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 3, unread: 0 });
+
+        await says(bob, ['b4']);
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 3, unread: 1 });
+      });
+
+      it('markRead on a stream with no messages stays at 0', async () => {
+        expect(await storage.markRead(alice.id, 'room:empty', 7)).toBe(0);
+        expect(await storage.readPosition(alice.id, 'room:empty')).toEqual({ readSeq: 0, unread: 0 });
+      });
+
+      it('read positions are per user and per stream', async () => {
+        const carol = await createUser('Carol');
+        await says(bob, ids(3, 'b'));
+        await says(bob, ids(2, 'd'), 'room:dev');
+
+        await storage.markRead(alice.id, 'room:lobby', 3);
+
+        expect(await storage.readPosition(alice.id, 'room:lobby')).toEqual({ readSeq: 3, unread: 0 });
+        expect(await storage.readPosition(alice.id, 'room:dev')).toEqual({ readSeq: 0, unread: 2 });
+        expect(await storage.readPosition(carol.id, 'room:lobby')).toEqual({ readSeq: 0, unread: 3 });
+      });
+    });
+
+    describe('users', () => {
+      it('the first user ever created is an admin; every later one is a user', async () => {
+        const first = await storage.createUser({ username: 'Root', usernameKey: 'root', passwordHash: 'h1' });
+        const second = await storage.createUser({ username: 'Bob', usernameKey: 'bob', passwordHash: 'h2' });
+        const third = await storage.createUser({
+          username: 'Carol',
+          usernameKey: 'carol',
+          passwordHash: 'h3',
+        });
+
+        expect(first.status === 'created' && first.user.role).toBe('admin');
+        expect(second.status === 'created' && second.user.role).toBe('user');
+        expect(third.status === 'created' && third.user.role).toBe('user');
+      });
+
+      it('createUser returns the user as stored, with a unique id and the creation time', async () => {
+        const before = Date.now();
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+
+        expect(alice).toEqual({
+          id: expect.any(String),
+          username: 'Alice',
+          role: 'admin',
+          createdAt: expect.any(Number),
+        });
+        expect(alice.id).not.toBe(bob.id);
+        expect(alice.createdAt).toBeGreaterThanOrEqual(before);
+        expect(alice.createdAt).toBeLessThanOrEqual(Date.now());
+        expect(await storage.userById(alice.id)).toEqual(alice);
+      });
+
+      it('createUser returns taken for an existing usernameKey and changes nothing', async () => {
+        const alice = await createUser('Alice');
+
+        const again = await storage.createUser({
+          username: 'ALICE',
+          usernameKey: 'alice',
+          passwordHash: 'other',
+        });
+
+        expect(again).toEqual({ status: 'taken' });
+        expect(await storage.userByKey('alice')).toEqual({ ...alice, passwordHash: 'hash-of-Alice' });
+      });
+
+      it('a taken username does not use up the admin role: the next created user is still a user', async () => {
+        await createUser('Alice');
+        await storage.createUser({ username: 'ALICE', usernameKey: 'alice', passwordHash: 'x' });
+        expect((await createUser('Bob')).role).toBe('user');
+      });
+
+      it('userByKey returns the password hash; userById never does', async () => {
+        const alice = await createUser('Alice');
+
+        expect(await storage.userByKey('alice')).toEqual({ ...alice, passwordHash: 'hash-of-Alice' });
+        const byId = await storage.userById(alice.id);
+        expect(byId).toEqual(alice);
+        expect(byId).not.toHaveProperty('passwordHash');
+      });
+
+      it('userByKey matches the key exactly (case folding is the caller’s job)', async () => {
+        await createUser('Alice');
+        expect(await storage.userByKey('ALICE')).toBeNull();
+        expect(await storage.userByKey('Alice')).toBeNull();
+      });
+
+      it('unknown users are null by key and by id', async () => {
+        expect(await storage.userByKey('nobody')).toBeNull();
+        expect(await storage.userById('no-such-id')).toBeNull();
+      });
+    });
+
+    describe('sessions', () => {
+      it('a session resolves by its token hash to its user and expiry before it expires', async () => {
+        const alice = await createUser('Alice');
+        const expiresAt = Date.now() + 60_000;
+
+        const sessionId = await storage.createSession({ tokenHash: 'th-1', userId: alice.id, expiresAt });
+
+        expect(sessionId).toMatch(/\S/);
+        const session = await storage.sessionByTokenHash('th-1', Date.now());
+        expect(session).toEqual({ sessionId, user: alice, expiresAt });
+        expect(session?.user).not.toHaveProperty('passwordHash');
+      });
+
+      it('a session is expired at and after expiresAt', async () => {
+        const alice = await createUser('Alice');
+        await storage.createSession({ tokenHash: 'th-1', userId: alice.id, expiresAt: 1_000_000 });
+
+        expect(await storage.sessionByTokenHash('th-1', 999_999)).not.toBeNull();
+        expect(await storage.sessionByTokenHash('th-1', 1_000_000)).toBeNull();
+        expect(await storage.sessionByTokenHash('th-1', 1_000_001)).toBeNull();
+      });
+
+      it('an unknown token hash resolves to null', async () => {
+        expect(await storage.sessionByTokenHash('th-unknown', Date.now())).toBeNull();
+      });
+
+      it('deleteSession ends only that session; deleting it again is harmless', async () => {
+        const alice = await createUser('Alice');
+        const expiresAt = Date.now() + 60_000;
+        const laptop = await storage.createSession({ tokenHash: 'th-laptop', userId: alice.id, expiresAt });
+        const phone = await storage.createSession({ tokenHash: 'th-phone', userId: alice.id, expiresAt });
+        expect(laptop).not.toBe(phone);
+
+        await storage.deleteSession(laptop);
+        await storage.deleteSession(laptop);
+        await storage.deleteSession('no-such-session');
+
+        expect(await storage.sessionByTokenHash('th-laptop', Date.now())).toBeNull();
+        expect((await storage.sessionByTokenHash('th-phone', Date.now()))?.sessionId).toBe(phone);
+      });
+    });
+
+    describe('rooms', () => {
+      it('createRoom with an explicit id keeps it, and roomById returns the room', async () => {
+        const admin = await createUser('Admin');
+        const before = Date.now();
+
+        const room = await storage.createRoom({
+          id: 'lobby',
+          title: 'Lobby',
+          topic: 'Say hi',
+          createdBy: admin.id,
+        });
+
+        expect(room).toEqual({ id: 'lobby', title: 'Lobby', topic: 'Say hi', createdAt: expect.any(Number) });
+        expect(room.createdAt).toBeGreaterThanOrEqual(before);
+        expect(room.createdAt).toBeLessThanOrEqual(Date.now());
+        expect(await storage.roomById('lobby')).toEqual(room);
+      });
+
+      it('createRoom without an id generates a distinct one; a room needs no creator', async () => {
+        const a = await storage.createRoom({ title: 'A', topic: '', createdBy: null });
+        const b = await storage.createRoom({ title: 'B', topic: '', createdBy: null });
+
+        expect(a.id).toMatch(/\S/);
+        expect(a.id).not.toBe(b.id);
+        expect(await storage.roomById(a.id)).toEqual(a);
+        expect(await storage.roomById(b.id)).toEqual(b);
+      });
+
+      it('roomById of an unknown id is null', async () => {
+        expect(await storage.roomById('nowhere')).toBeNull();
+      });
+
+      it('countRooms counts every room', async () => {
+        expect(await storage.countRooms()).toBe(0);
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+        await storage.createRoom({ title: 'Dev', topic: '', createdBy: null });
+        expect(await storage.countRooms()).toBe(2);
+      });
+
+      it('joinRoom returns true the first time and false when already a member', async () => {
+        const alice = await createUser('Alice');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+
+        expect(await storage.isMember('lobby', alice.id)).toBe(false);
+        expect(await storage.joinRoom('lobby', alice.id)).toBe(true);
+        expect(await storage.joinRoom('lobby', alice.id)).toBe(false);
+        expect(await storage.isMember('lobby', alice.id)).toBe(true);
+      });
+
+      it('leaveRoom returns true for a member and false when already not one', async () => {
+        const alice = await createUser('Alice');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+        await storage.joinRoom('lobby', alice.id);
+
+        expect(await storage.leaveRoom('lobby', alice.id)).toBe(true);
+        expect(await storage.isMember('lobby', alice.id)).toBe(false);
+        expect(await storage.leaveRoom('lobby', alice.id)).toBe(false);
+        // A user may join again after leaving.
+        expect(await storage.joinRoom('lobby', alice.id)).toBe(true);
+      });
+
+      it('membership is per room and per user', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+        await storage.createRoom({ id: 'dev', title: 'Dev', topic: '', createdBy: null });
+
+        await storage.joinRoom('lobby', alice.id);
+
+        expect(await storage.isMember('lobby', alice.id)).toBe(true);
+        expect(await storage.isMember('dev', alice.id)).toBe(false);
+        expect(await storage.isMember('lobby', bob.id)).toBe(false);
+      });
+
+      it('listRooms is empty when there are no rooms', async () => {
+        const alice = await createUser('Alice');
+        expect(await storage.listRooms(alice.id)).toEqual([]);
+      });
+
+      it('listRooms lists every room with its member count and whether the asking user joined it', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        const lobby = await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: 'hi', createdBy: null });
+        const dev = await storage.createRoom({ id: 'dev', title: 'Dev', topic: '', createdBy: alice.id });
+        const quiet = await storage.createRoom({ id: 'quiet', title: 'Quiet', topic: '', createdBy: null });
+        await storage.joinRoom('lobby', alice.id);
+        await storage.joinRoom('lobby', bob.id);
+        await storage.joinRoom('dev', bob.id);
+
+        const byId = new Map((await storage.listRooms(alice.id)).map((room) => [room.id, room]));
+
+        expect(byId.size).toBe(3);
+        expect(byId.get('lobby')).toEqual({
+          ...lobby,
+          memberCount: 2,
+          joined: true,
+          head: 0,
+          readSeq: 0,
+          unread: 0,
+        });
+        expect(byId.get('dev')).toEqual({
+          ...dev,
+          memberCount: 1,
+          joined: false,
+          head: 0,
+          readSeq: 0,
+          unread: 0,
+        });
+        expect(byId.get('quiet')).toEqual({
+          ...quiet,
+          memberCount: 0,
+          joined: false,
+          head: 0,
+          readSeq: 0,
+          unread: 0,
+        });
+      });
+
+      it('listRooms reports head, readSeq and unread (messages from others after readSeq) of room:<id>', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+        await storage.joinRoom('lobby', alice.id);
+        await storage.joinRoom('lobby', bob.id);
+        const stream = 'room:lobby';
+        await appendEach({ stream, senderId: bob.id, senderName: 'Bob' }, ['b1', 'b2']); // 1, 2
+        await appendEach({ stream, senderId: alice.id, senderName: 'Alice' }, ['a1']); // 3
+        await appendEach({ stream, senderId: bob.id, senderName: 'Bob' }, ['b3', 'b4']); // 4, 5
+        await storage.markRead(alice.id, stream, 1);
+
+        const [forAlice] = await storage.listRooms(alice.id);
+        const [forBob] = await storage.listRooms(bob.id);
+
+        expect(forAlice).toMatchObject({ id: 'lobby', head: 5, readSeq: 1, unread: 3 });
+        expect(forBob).toMatchObject({ id: 'lobby', head: 5, readSeq: 0, unread: 1 });
+      });
+
+      it('listRooms shows the head of rooms the user has not joined, with unread 0', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        await storage.createRoom({ id: 'dev', title: 'Dev', topic: '', createdBy: null });
+        await storage.joinRoom('dev', bob.id);
+        await appendEach({ stream: 'room:dev', senderId: bob.id, senderName: 'Bob' }, ['b1', 'b2']);
+
+        const [dev] = await storage.listRooms(alice.id);
+
+        expect(dev).toMatchObject({
+          id: 'dev',
+          joined: false,
+          memberCount: 1,
+          head: 2,
+          readSeq: 0,
+          unread: 0,
+        });
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('has a name and describes itself with string facts', async () => {
+        expect(storage.name).toMatch(/\S/);
+        const facts = await storage.describe();
+        for (const value of Object.values(facts)) expect(typeof value).toBe('string');
+      });
+
+      it('close can be called twice', async () => {
+        await storage.close();
+        await expect(storage.close()).resolves.toBeUndefined();
+      });
+    });
+  });
+}
