@@ -57,7 +57,11 @@ export type ErrorCode = keyof typeof ErrorCode;
  * and shows the reason to the user.
  */
 export const CloseCode = {
-  normal: { code: 1000, recovery: 'terminal', meaning: 'closed on purpose' },
+  normal: {
+    code: 1000,
+    recovery: 'retry',
+    meaning: 'closed normally (by a proxy, say); the client reconnects unless it closed itself',
+  },
   going_away: { code: 1001, recovery: 'retry', meaning: 'the server is restarting' },
   unsupported_data: {
     code: 1003,

@@ -224,7 +224,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const name = this.transport?.name ?? 'websocket';
     this.teardown();
     const info = closeInfo(code);
-    if (info.recovery === 'terminal' && code !== CloseCode.normal.code) {
+    if (info.recovery === 'terminal') {
       this.stopped = true;
       const meaning = info.name === 'unknown' ? '' : CloseCode[info.name].meaning;
       this.setState({ status: 'offline', reason: reason || meaning || `closed (${code})`, code });
