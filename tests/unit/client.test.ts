@@ -1,0 +1,261 @@
+/**
+ * The client SDK's state machine, outbox and cursors, driven through a scripted transport (no
+ * network) and fake timers.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ClientFrame, ServerFrame } from '../../shared/protocol.js';
+import { backoffDelay } from '../../web/client/backoff.js';
+import { type ConnectionState, createClient, type SwitchboardClient } from '../../web/client/index.js';
+import type { TransportHandlers } from '../../web/client/transport.js';
+
+class ScriptedTransport {
+  readonly sent: ClientFrame[] = [];
+  closed = false;
+  constructor(readonly handlers: TransportHandlers) {}
+  readonly name = 'websocket' as const;
+  send(frame: ClientFrame) {
+    this.sent.push(frame);
+  }
+  close() {
+    this.closed = true;
+  }
+  /** The server side of the script. */
+  open() {
+    this.handlers.onOpen();
+  }
+  deliver(frame: ServerFrame) {
+    this.handlers.onMessage(JSON.stringify(frame));
+  }
+  welcome() {
+    this.open();
+    this.deliver({
+      type: 'welcome',
+      v: 1,
+      connId: 'c1',
+      user: { id: 'u1', name: 'ann', role: 'user' },
+      heartbeatMs: 1000,
+      replayLimit: 1000,
+    });
+  }
+  drop(code = 1006, reason = '') {
+    this.handlers.onClose(code, reason);
+  }
+  sentOf<T extends ClientFrame['type']>(type: T) {
+    return this.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);
+  }
+}
+
+const msg = (seq: number, clientMsgId = `x${seq}`): ServerFrame => ({
+  type: 'msg',
+  stream: 'room:a',
+  seq,
+  id: `id${seq}`,
+  ts: 0,
+  from: { id: 'u2', name: 'bob' },
+  clientMsgId,
+  text: `m${seq}`,
+});
+
+let transports: ScriptedTransport[];
+let client: SwitchboardClient;
+let states: ConnectionState['status'][];
+const latest = () => transports.at(-1) as ScriptedTransport;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  transports = [];
+  states = [];
+  client = createClient({
+    url: 'ws://test/ws',
+    transport: (handlers) => {
+      const t = new ScriptedTransport(handlers);
+      transports.push(t);
+      return t;
+    },
+    random: () => 0.5,
+    backoff: { baseMs: 100, maxMs: 1000 },
+  });
+  client.on('state', (s) => states.push(s.status));
+});
+afterEach(() => {
+  client.close();
+  vi.useRealTimers();
+});
+
+describe('connection state machine', () => {
+  it('goes connecting -> online on welcome, after sending hello with the protocol version', () => {
+    client.connect();
+    latest().welcome();
+    expect(latest().sent[0]).toEqual({ type: 'hello', v: 1 });
+    expect(states).toEqual(['connecting', 'online']);
+    expect(client.me?.name).toBe('ann');
+  });
+
+  it('reconnects with full-jitter backoff after a drop', () => {
+    client.connect();
+    latest().welcome();
+    latest().drop();
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'the connection dropped' });
+    vi.advanceTimersByTime(49);
+    expect(transports).toHaveLength(1);
+    vi.advanceTimersByTime(1); // random 0.5 * base 100
+    expect(transports).toHaveLength(2);
+  });
+
+  it('backoff stays within [0, min(max, base * 2^attempt)]', () => {
+    const options = { baseMs: 100, maxMs: 1000 };
+    expect(backoffDelay(0, options, () => 0.999)).toBeLessThan(100);
+    expect(backoffDelay(3, options, () => 0.999)).toBeLessThan(800);
+    expect(backoffDelay(20, options, () => 0.999)).toBeLessThan(1000);
+    expect(backoffDelay(5, options, () => 0)).toBe(0);
+  });
+
+  it('ignores callbacks from an attempt it already gave up on', () => {
+    client.connect();
+    const stale = latest();
+    vi.advanceTimersByTime(10_000); // connect timeout: gives up on the first attempt
+    vi.runOnlyPendingTimers();
+    const fresh = latest();
+    expect(fresh).not.toBe(stale);
+    stale.welcome();
+    stale.drop(4005);
+    expect(client.state.status).toBe('connecting');
+    fresh.welcome();
+    expect(client.state.status).toBe('online');
+  });
+
+  it('stops on a terminal close code and shows the reason', () => {
+    client.connect();
+    latest().welcome();
+    latest().drop(4001, '');
+    expect(client.state).toMatchObject({ status: 'offline', code: 4001 });
+    expect((client.state as { reason: string }).reason).toMatch(/protocol version/);
+    vi.advanceTimersByTime(60_000);
+    expect(transports).toHaveLength(1);
+  });
+
+  it('drops a connection whose server goes silent past the heartbeat window', () => {
+    client.connect();
+    latest().welcome();
+    vi.advanceTimersByTime(3000);
+    expect(client.state).toMatchObject({ status: 'reconnecting', reason: 'no heartbeat from the server' });
+  });
+
+  it('answers the server’s ping with pong', () => {
+    client.connect();
+    latest().welcome();
+    latest().deliver({ type: 'ping' });
+    expect(latest().sentOf('pong')).toHaveLength(1);
+  });
+});
+
+describe('cursors', () => {
+  it('resubscribes with the cursor it holds after every reconnect', () => {
+    client.subscribe('room:a');
+    client.connect();
+    latest().welcome();
+    expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a' }]);
+    latest().deliver({ type: 'subscribed', stream: 'room:a', head: 4, readSeq: 0, unread: 0 });
+    latest().deliver(msg(5));
+    latest().deliver(msg(6));
+    latest().drop();
+    vi.runOnlyPendingTimers();
+    latest().welcome();
+    expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 6 }]);
+  });
+
+  it('drops duplicates by seq and asks again on a gap instead of showing a hole', () => {
+    const seen: number[] = [];
+    client.on('message', (m) => seen.push(m.seq));
+    client.subscribe('room:a', { after: 0 });
+    client.connect();
+    latest().welcome();
+    latest().deliver({ type: 'subscribed', stream: 'room:a', head: 0, readSeq: 0, unread: 0 });
+    latest().deliver(msg(1));
+    latest().deliver(msg(1));
+    latest().deliver(msg(3));
+    expect(seen).toEqual([1]);
+    expect(latest().sentOf('sub').at(-1)).toEqual({ type: 'sub', stream: 'room:a', after: 1 });
+  });
+
+  it('moves the cursor to the head on resync_required and tells the app', () => {
+    const resyncs: string[] = [];
+    client.on('resync', (f) => resyncs.push(f.reason));
+    client.subscribe('room:a', { after: 900 });
+    client.connect();
+    latest().welcome();
+    latest().deliver({ type: 'resync_required', stream: 'room:a', head: 12, reason: 'cursor_ahead' });
+    expect(client.cursor('room:a')).toBe(12);
+    expect(resyncs).toEqual(['cursor_ahead']);
+  });
+});
+
+describe('outbox', () => {
+  it('keeps unacknowledged sends across reconnects and resends them with the same clientMsgId', () => {
+    client.connect();
+    latest().welcome();
+    const entry = client.send('room:a', 'hello');
+    expect(entry.status).toBe('pending');
+    const firstId = latest().sentOf('send')[0]?.clientMsgId;
+    latest().drop();
+    const offline = client.send('room:a', 'while away');
+    vi.runOnlyPendingTimers();
+    latest().welcome();
+    expect(
+      latest()
+        .sentOf('send')
+        .map((f) => [f.clientMsgId, f.text]),
+    ).toEqual([
+      [firstId, 'hello'],
+      [offline.clientMsgId, 'while away'],
+    ]);
+    latest().deliver({
+      type: 'ack',
+      stream: 'room:a',
+      clientMsgId: firstId as string,
+      id: 'i',
+      seq: 7,
+      ts: 0,
+    });
+    expect(entry).toMatchObject({ status: 'sent', seq: 7 });
+    expect(client.pending().map((e) => e.text)).toEqual(['while away']);
+  });
+
+  it('retries a rate-limited send after retryAfterMs, and fails a refused one with the reason', () => {
+    client.connect();
+    latest().welcome();
+    const limited = client.send('room:a', 'too fast');
+    latest().deliver({
+      type: 'error',
+      code: 'rate_limited',
+      message: 'wait',
+      ref: limited.clientMsgId,
+      retryAfterMs: 500,
+    });
+    expect(limited.status).toBe('pending');
+    vi.advanceTimersByTime(500);
+    expect(latest().sentOf('send')).toHaveLength(2);
+    const refused = client.send('room:a', 'no');
+    latest().deliver({ type: 'error', code: 'forbidden', message: 'join first', ref: refused.clientMsgId });
+    expect(refused).toMatchObject({ status: 'failed', error: 'join first' });
+  });
+
+  it('fails an impossible message at once, in words, without sending it', () => {
+    client.connect();
+    latest().welcome();
+    const entry = client.send('room:a', 'x'.repeat(4001));
+    expect(entry).toMatchObject({
+      status: 'failed',
+      error: 'the message is 4001 characters; the limit is 4000',
+    });
+    expect(latest().sentOf('send')).toEqual([]);
+  });
+
+  it('queues read positions while offline and sends the highest on reconnect', () => {
+    client.markRead('room:a', 3);
+    client.markRead('room:a', 9);
+    client.connect();
+    latest().welcome();
+    expect(latest().sentOf('read')).toEqual([{ type: 'read', stream: 'room:a', seq: 9 }]);
+  });
+});
