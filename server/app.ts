@@ -18,6 +18,7 @@ import { staticRoutes } from './http/static.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
 import type { Storage } from './storage/storage.js';
+import { longPollRoutes } from './transport/long-poll.js';
 
 export interface AppDeps {
   storage: Storage;
@@ -63,6 +64,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
+  app.route('/api/poll', longPollRoutes(deps));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', staticRoutes(deps.webDir));

@@ -32,6 +32,7 @@ export const settings = [
   ['REPLAY_LIMIT', '1000', 'most messages a resume replays before answering resync_required'],
   ['RATE_BURST', '20', 'messages a user may send at once'],
   ['RATE_REFILL_MS', '1000', 'then one more message per this many ms (20 then 10 per 10 s)'],
+  ['POLL_HOLD_MS', '25000', 'how long a long-poll is held when there is nothing to deliver'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -96,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hub: {
       heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
       replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),
+      pollHoldMs: integer(env, 'POLL_HOLD_MS', 25_000, 100),
       sendRate: {
         burst: integer(env, 'RATE_BURST', 20, 1),
         refillMs: integer(env, 'RATE_REFILL_MS', 1000, 1),

@@ -29,8 +29,12 @@ export interface HubConfig {
   slowConsumerBytes: number;
   /** More than `count` protocol errors within `windowMs` closes the connection with `abuse`. */
   protocolErrors: { count: number; windowMs: number };
-  /** Typing `active: true` is forwarded at most once per this many ms per connection and stream. */
+  /** Typing `active: true` is forwarded at most once per this many ms per user and stream. */
   typingThrottleMs: number;
+  /** How long a long-poll is held open when there is nothing to deliver. */
+  pollHoldMs: number;
+  /** A polling client stays present this long after its last poll's hold could have ended. */
+  pollPresenceGraceMs: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -41,4 +45,6 @@ export const defaultHubConfig: HubConfig = {
   slowConsumerBytes: 1024 * 1024,
   protocolErrors: { count: 20, windowMs: 5000 },
   typingThrottleMs: 2000,
+  pollHoldMs: 25_000,
+  pollPresenceGraceMs: 10_000,
 };

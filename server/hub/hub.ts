@@ -17,7 +17,7 @@ import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
 import { msgFrame } from './frames.js';
 import type { HubContext } from './hub-context.js';
-import { Session } from './session.js';
+import { Session, type SessionOptions } from './session.js';
 import type { Subscription } from './subscription.js';
 
 export interface HubDeps {
@@ -31,7 +31,7 @@ export interface HubDeps {
 
 export interface Hub {
   readonly config: HubConfig;
-  connect(conn: Conn, cookieAuth: AuthSession | null): Session;
+  connect(conn: Conn, cookieAuth: AuthSession | null, options?: SessionOptions): Session;
   /** Closes every connection of one sign-in session, on every process that has one. */
   revokeSession(userId: string, sessionId: string): void;
   /** Tells the user's connections that a stream membership ended. */
@@ -65,8 +65,11 @@ export function createHub(deps: HubDeps): Hub {
         for (const sub of fanout.subs) sub.offer(message);
         return;
       case 'presence':
-      case 'typing':
         for (const sub of fanout.subs) sub.owner.send(message);
+        return;
+      case 'typing':
+        // Nobody needs their own typing echoed back (it would also wake their parked polls).
+        for (const sub of fanout.subs) if (sub.owner.userId !== message.user.id) sub.owner.send(message);
         return;
       default:
         log.warn('broker.unexpected', { type: message.type });
@@ -166,8 +169,8 @@ export function createHub(deps: HubDeps): Hub {
 
   return {
     config,
-    connect(conn, cookieAuth) {
-      const session = new Session(ctx, conn, cookieAuth);
+    connect(conn, cookieAuth, options) {
+      const session = new Session(ctx, conn, cookieAuth, options);
       sessions.add(session);
       return session;
     },

@@ -22,17 +22,25 @@ import { Subscription, type SubscriptionOwner } from './subscription.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closed';
 
+export interface SessionOptions {
+  /**
+   * The connection's id in presence. Polling clients send their own (one per tab), so that the
+   * many short requests of one tab count as one presence entry that they keep alive.
+   */
+  connId?: string;
+}
+
 export class Session implements SubscriptionOwner {
-  readonly connId = randomId(9);
+  readonly connId: string;
   private state: State = 'hello';
   private auth: AuthSession | null;
   private readonly subs = new Map<string, Subscription>();
   /** Streams this connection was found allowed to use; dropped when membership ends. */
   private readonly allowed = new Set<string>();
   private readonly errorTimes: number[] = [];
-  private readonly typingSentAt = new Map<string, number>();
   private readonly early: ClientFrame[] = [];
   private sendChain: Promise<void> = Promise.resolve();
+  private typingChain: Promise<void> = Promise.resolve();
   private helloTimer: NodeJS.Timeout | undefined;
   lastInbound = Date.now();
 
@@ -40,7 +48,9 @@ export class Session implements SubscriptionOwner {
     private readonly hub: HubContext,
     readonly conn: Conn,
     cookieAuth: AuthSession | null,
+    options: SessionOptions = {},
   ) {
+    this.connId = options.connId ?? randomId(9);
     this.auth = cookieAuth;
     this.helloTimer = setTimeout(() => {
       if (this.state === 'hello' || this.state === 'authenticating') {
@@ -115,7 +125,10 @@ export class Session implements SubscriptionOwner {
         this.queueSend(frame);
         return;
       case 'typing':
-        this.onTyping(frame.stream, frame.active);
+        // Chained so that a quick `false` never overtakes the `true` before it.
+        this.typingChain = this.typingChain
+          .then(() => this.onTyping(frame.stream, frame.active))
+          .catch((err) => this.internalError(err));
         return;
       case 'read':
         this.guard(this.onRead(frame.stream, frame.seq));
@@ -194,10 +207,23 @@ export class Session implements SubscriptionOwner {
     if (!previous) await this.joinPresence(stream);
   }
 
+  /**
+   * A socket is present until it closes (its entry is refreshed every heartbeat); a polling
+   * client has no connection to close, so its entry simply expires unless the next poll renews it.
+   */
+  private get presenceTtlMs(): number {
+    return this.polling
+      ? this.hub.config.pollHoldMs + this.hub.config.pollPresenceGraceMs
+      : this.hub.config.heartbeatMs * 3;
+  }
+
+  private get polling(): boolean {
+    return this.conn.transport === 'polling';
+  }
+
   private async joinPresence(stream: string): Promise<void> {
     const me = this.userRef();
-    const ttl = this.hub.config.heartbeatMs * 3;
-    if (await this.hub.broker.presenceJoin(stream, me, this.connId, ttl)) {
+    if (await this.hub.broker.presenceJoin(stream, me, this.connId, this.presenceTtlMs)) {
       this.hub.broker.publish(streamChannel(stream), {
         type: 'presence',
         stream,
@@ -209,12 +235,12 @@ export class Session implements SubscriptionOwner {
     if (this.subs.has(stream)) this.send({ type: 'presence', stream, kind: 'snapshot', users });
   }
 
-  private dropSubscription(stream: string): void {
+  private dropSubscription(stream: string, leave = true): void {
     const sub = this.subs.get(stream);
     if (!sub) return;
     this.subs.delete(stream);
     this.hub.removeSubscription(sub);
-    this.guard(this.leavePresence(stream));
+    if (leave) this.guard(this.leavePresence(stream));
   }
 
   private async leavePresence(stream: string): Promise<void> {
@@ -295,28 +321,19 @@ export class Session implements SubscriptionOwner {
     });
   }
 
-  private onTyping(stream: string, active: boolean): void {
-    if (!this.subs.has(stream)) {
-      this.sendError('not_subscribed', `subscribe to ${stream} before sending typing`, {
-        ref: stream,
-      });
-      return;
-    }
-    const now = Date.now();
-    const last = this.typingSentAt.get(stream);
+  /**
+   * Typing needs access to the stream, not a subscription on this connection (a polling client
+   * sends it in its own request). The throttle is per user and stream, shared by all their
+   * connections; `active: false` always goes through.
+   */
+  private async onTyping(stream: string, active: boolean): Promise<void> {
+    if (!(await this.checkAccess(stream, stream))) return;
+    const user = this.user as User;
     if (active) {
-      if (last !== undefined && now - last < this.hub.config.typingThrottleMs) return;
-      this.typingSentAt.set(stream, now);
-    } else {
-      if (last === undefined) return;
-      this.typingSentAt.delete(stream);
+      const rule = { burst: 1, refillMs: this.hub.config.typingThrottleMs };
+      if (!(await this.hub.broker.consume(`typing:${user.id}:${stream}`, rule)).ok) return;
     }
-    this.hub.broker.publish(streamChannel(stream), {
-      type: 'typing',
-      stream,
-      user: this.userRef(),
-      active,
-    });
+    this.hub.broker.publish(streamChannel(stream), { type: 'typing', stream, user: this.userRef(), active });
   }
 
   private async onRead(stream: string, seq: number): Promise<void> {
@@ -337,16 +354,16 @@ export class Session implements SubscriptionOwner {
 
   /** Called by the hub every heartbeat interval. */
   tick(now: number): void {
-    if (this.state !== 'open') return;
+    // A poll lives for one request; its liveness is the HTTP request's, not a heartbeat.
+    if (this.state !== 'open' || this.polling) return;
     if (now - this.lastInbound > this.hub.config.heartbeatMs * 2) {
       this.close('heartbeat_timeout', 'no frames within two heartbeat intervals');
       return;
     }
     this.send({ type: 'ping' });
     const me = this.userRef();
-    const ttl = this.hub.config.heartbeatMs * 3;
     for (const stream of this.subs.keys()) {
-      this.guard(this.hub.broker.presenceJoin(stream, me, this.connId, ttl));
+      this.guard(this.hub.broker.presenceJoin(stream, me, this.connId, this.presenceTtlMs));
     }
   }
 
@@ -421,7 +438,8 @@ export class Session implements SubscriptionOwner {
     const wasOpen = this.state === 'open';
     this.state = 'closed';
     clearTimeout(this.helloTimer);
-    for (const stream of [...this.subs.keys()]) this.dropSubscription(stream);
+    // A poll ending is not its client leaving: presence of polling clients ends by expiry.
+    for (const stream of [...this.subs.keys()]) this.dropSubscription(stream, !this.polling);
     if (wasOpen) this.hub.unregisterUser(this);
     this.hub.forget(this);
   }

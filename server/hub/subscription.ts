@@ -10,6 +10,7 @@ import type { LogStore } from '../storage/storage.js';
 import { msgFrame } from './frames.js';
 
 export interface SubscriptionOwner {
+  readonly userId: string | null;
   send(frame: ServerFrame): void;
   readonly isOpen: boolean;
   fail(err: unknown): void;

@@ -11,16 +11,19 @@ import type { TransportHandlers } from '../../web/client/transport.js';
 class ScriptedTransport {
   readonly sent: ClientFrame[] = [];
   closed = false;
-  constructor(readonly handlers: TransportHandlers) {}
-  readonly name = 'websocket' as const;
+  constructor(
+    readonly handlers: TransportHandlers,
+    readonly name: 'websocket' | 'polling' = 'websocket',
+  ) {}
   send(frame: ClientFrame) {
     this.sent.push(frame);
   }
   close() {
     this.closed = true;
   }
-  /** The server side of the script. */
+  /** The server side of the script: the link opens and the client's prelude goes out. */
   open() {
+    this.sent.push(...this.handlers.prelude());
     this.handlers.onOpen();
   }
   deliver(frame: ServerFrame) {
@@ -57,6 +60,23 @@ const msg = (seq: number, clientMsgId = `x${seq}`): ServerFrame => ({
 });
 
 let transports: ScriptedTransport[];
+
+function makeClient(mode: 'auto' | 'websocket' | 'polling'): SwitchboardClient {
+  const scripted = (name: 'websocket' | 'polling') => (handlers: TransportHandlers) => {
+    const t = new ScriptedTransport(handlers, name);
+    transports.push(t);
+    return t;
+  };
+  return createClient({
+    url: 'ws://test/ws',
+    transport: mode,
+    transports: { websocket: scripted('websocket'), polling: scripted('polling') },
+    random: () => 0.5,
+    backoff: { baseMs: 100, maxMs: 1000 },
+    wsOpenTimeoutMs: 4000,
+    probeIntervalMs: 30_000,
+  });
+}
 let client: SwitchboardClient;
 let states: ConnectionState['status'][];
 const latest = () => transports.at(-1) as ScriptedTransport;
@@ -65,16 +85,7 @@ beforeEach(() => {
   vi.useFakeTimers();
   transports = [];
   states = [];
-  client = createClient({
-    url: 'ws://test/ws',
-    transport: (handlers) => {
-      const t = new ScriptedTransport(handlers);
-      transports.push(t);
-      return t;
-    },
-    random: () => 0.5,
-    backoff: { baseMs: 100, maxMs: 1000 },
-  });
+  client = makeClient('websocket');
   client.on('state', (s) => states.push(s.status));
 });
 afterEach(() => {
@@ -150,11 +161,14 @@ describe('connection state machine', () => {
 });
 
 describe('cursors', () => {
-  it('resubscribes with the cursor it holds after every reconnect', () => {
+  it('resubscribes with the cursor it holds after every reconnect, right after hello', () => {
     client.subscribe('room:a');
     client.connect();
     latest().welcome();
-    expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a' }]);
+    expect(latest().sent.slice(0, 2)).toEqual([
+      { type: 'hello', v: 1 },
+      { type: 'sub', stream: 'room:a' },
+    ]);
     latest().deliver({ type: 'subscribed', stream: 'room:a', head: 4, readSeq: 0, unread: 0 });
     latest().deliver(msg(5));
     latest().deliver(msg(6));
@@ -257,5 +271,84 @@ describe('outbox', () => {
     client.connect();
     latest().welcome();
     expect(latest().sentOf('read')).toEqual([{ type: 'read', stream: 'room:a', seq: 9 }]);
+  });
+});
+
+describe('choosing the transport', () => {
+  const states = (c: SwitchboardClient) => c.state as { status: string; transport?: string; why?: string };
+
+  beforeEach(() => {
+    client.close();
+    transports = [];
+  });
+
+  it('falls back to long-polling when a WebSocket is not welcomed in time, and says why', () => {
+    client = makeClient('auto');
+    client.subscribe('room:a', { after: 5 });
+    client.connect();
+    expect(latest().name).toBe('websocket');
+    vi.advanceTimersByTime(4000);
+    expect(latest().name).toBe('polling');
+    latest().welcome();
+    expect(states(client)).toMatchObject({
+      status: 'online',
+      transport: 'polling',
+      why: 'WebSocket did not open within 4 s',
+    });
+    expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 5 }]);
+  });
+
+  it('falls back when WebSocket keeps closing before it opens ("WebSocket blocked")', () => {
+    client = makeClient('auto');
+    client.connect();
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    expect(latest().name).toBe('websocket');
+    latest().drop(1006);
+    expect(latest().name).toBe('polling');
+    latest().welcome();
+    expect(states(client).why).toBe('WebSocket blocked');
+  });
+
+  it('keeps probing WebSocket from long-polling and moves back, resuming from its cursor', () => {
+    client = makeClient('auto');
+    client.subscribe('room:a', { after: 0 });
+    client.connect();
+    vi.advanceTimersByTime(4000);
+    const polling = latest();
+    polling.welcome();
+    polling.deliver({ type: 'subscribed', stream: 'room:a', head: 0, readSeq: 0, unread: 0 });
+    polling.deliver(msg(1));
+    vi.advanceTimersByTime(30_000);
+    const probe = latest();
+    expect(probe.name).toBe('websocket');
+    probe.welcome();
+    expect(polling.closed).toBe(true);
+    const socket = latest();
+    expect(socket).not.toBe(probe);
+    expect(socket.name).toBe('websocket');
+    socket.welcome();
+    expect(states(client)).toMatchObject({ status: 'online', transport: 'websocket' });
+    expect(states(client).why).toBeUndefined();
+    expect(socket.sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 1 }]);
+  });
+
+  it('goes back to WebSocket when long-polling fails too (the server is down, not WebSocket)', () => {
+    client = makeClient('auto');
+    client.connect();
+    vi.advanceTimersByTime(4000);
+    expect(latest().name).toBe('polling');
+    latest().drop(1006);
+    vi.runOnlyPendingTimers();
+    expect(latest().name).toBe('websocket');
+  });
+
+  it('never tries WebSocket when long-polling is forced', () => {
+    client = makeClient('polling');
+    client.connect();
+    latest().welcome();
+    vi.advanceTimersByTime(120_000);
+    expect(transports.map((t) => t.name)).toEqual(['polling']);
+    expect(states(client)).toMatchObject({ status: 'online', transport: 'polling' });
   });
 });

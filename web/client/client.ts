@@ -9,7 +9,7 @@
  * client.connect();
  * client.send('room:general', 'hello');
  */
-import { decodeServerFrame } from '../../shared/codec.js';
+import { decodeServerFrame, decodeServerValue } from '../../shared/codec.js';
 import { CloseCode, closeInfo, ErrorCode, isErrorCode } from '../../shared/codes.js';
 import {
   type AckFrame,
@@ -24,7 +24,8 @@ import {
 } from '../../shared/protocol.js';
 import { type BackoffOptions, backoffDelay, defaultBackoff } from './backoff.js';
 import { Emitter } from './emitter.js';
-import { Outbox, type OutboxEntry } from './outbox.js';
+import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.js';
+import { pollingTransport } from './polling.js';
 import {
   type ClientTransport,
   type TransportFactory,
@@ -36,7 +37,8 @@ import {
 export type ConnectionState =
   | { status: 'idle' }
   | { status: 'connecting'; transport: TransportName; attempt: number }
-  | { status: 'online'; transport: TransportName; connId: string }
+  /** `why` says why long-polling carries the connection, when it does (for example "WebSocket blocked"). */
+  | { status: 'online'; transport: TransportName; connId: string; why?: string }
   | { status: 'reconnecting'; transport: TransportName; attempt: number; retryAt: number; reason: string }
   /** Terminal: the client stopped and will not retry by itself. */
   | { status: 'offline'; reason: string; code: number };
@@ -60,13 +62,27 @@ export type ClientEvents = {
   error: (frame: ErrorFrame) => void;
 };
 
+export type TransportMode = 'auto' | TransportName;
+
 export interface ClientOptions {
   /** The WebSocket URL of the server's `/ws` (ws:// or wss://). */
   url: string;
+  /** The server's HTTP base URL for long-polling; derived from `url` when omitted. */
+  pollUrl?: string;
   /** A WebSocket implementation; defaults to the global one (pass `ws`'s in Node). */
   WebSocket?: WebSocketConstructor;
-  /** Replaces the transport entirely (tests, long-polling). */
-  transport?: TransportFactory;
+  fetch?: typeof fetch;
+  /**
+   * 'auto' (the default): WebSocket first, long-polling when WebSocket does not open, and back to
+   * WebSocket when a background probe finds it works. Or force one transport.
+   */
+  transport?: TransportMode;
+  /** Replaces transport implementations (tests). */
+  transports?: Partial<Record<TransportName, TransportFactory>>;
+  /** auto: fall back when a WebSocket has not been welcomed within this long. */
+  wsOpenTimeoutMs?: number;
+  /** auto, while on long-polling: how often to probe WebSocket again. */
+  probeIntervalMs?: number;
   /** A session token, for clients that do not carry the session cookie (bots, Node). */
   token?: string;
   backoff?: Partial<BackoffOptions>;
@@ -95,7 +111,19 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private readonly streams = new Map<string, StreamState>();
   private readonly outbox = new Outbox();
   private readonly unsentReads = new Map<string, number>();
-  private readonly makeTransport: TransportFactory;
+  private readonly factories: Record<TransportName, TransportFactory | null>;
+  private readonly mode: TransportMode;
+  /** The transport the next attempt uses. */
+  private active: TransportName;
+  /** Why long-polling is in use in auto mode ("WebSocket blocked"), or null on WebSocket. */
+  private fallbackWhy: string | null = null;
+  private wsEarlyCloses = 0;
+  private probeTimer: ReturnType<typeof setInterval> | undefined;
+  private probe: ClientTransport | null = null;
+  private readonly wsOpenTimeoutMs: number;
+  private readonly probeIntervalMs: number;
+  /** One id for the life of this client (one tab): presence and the one-poll rule key on it. */
+  readonly clientId = newClientMsgId();
   private readonly backoff: BackoffOptions;
   private readonly random: () => number;
   private readonly connectTimeoutMs: number;
@@ -106,10 +134,28 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   constructor(private readonly options: ClientOptions) {
     super();
     const Ctor = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
-    if (!options.transport && !Ctor) {
-      throw new Error('no WebSocket implementation: pass { WebSocket } (for example from the "ws" package)');
+    const pollBase = options.pollUrl ?? options.url.replace(/^ws/, 'http').replace(/\/ws\/?$/, '');
+    this.factories = {
+      websocket: options.transports?.websocket ?? (Ctor ? webSocketTransport(options.url, Ctor) : null),
+      polling:
+        options.transports?.polling ??
+        (options.fetch || typeof globalThis.fetch === 'function'
+          ? pollingTransport({ baseUrl: pollBase, fetch: options.fetch })
+          : null),
+    };
+    this.mode = options.transport ?? 'auto';
+    // With no WebSocket at all (removed, or blocked by policy), auto starts on long-polling.
+    this.active = this.mode === 'auto' ? (this.factories.websocket ? 'websocket' : 'polling') : this.mode;
+    if (this.mode === 'auto' && !this.factories.websocket) this.fallbackWhy = 'WebSocket unavailable';
+    if (!this.factories[this.active]) {
+      throw new Error(
+        this.active === 'websocket'
+          ? 'no WebSocket implementation: pass { WebSocket } (for example from the "ws" package)'
+          : 'no fetch implementation for long-polling: pass { fetch }',
+      );
     }
-    this.makeTransport = options.transport ?? webSocketTransport(options.url, Ctor as WebSocketConstructor);
+    this.wsOpenTimeoutMs = options.wsOpenTimeoutMs ?? 4000;
+    this.probeIntervalMs = options.probeIntervalMs ?? 30_000;
     this.backoff = { ...defaultBackoff, ...options.backoff };
     this.random = options.random ?? Math.random;
     this.connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
@@ -182,13 +228,12 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     // NOTE: every callback checks its attempt id, so a late event from a socket we already gave
     // up on can never change the state of the current one.
     const live = () => attempt === this.attemptId;
-    const transport = this.makeTransport({
-      onOpen: () => {
-        if (!live()) return;
-        const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
-        if (this.options.token) hello.token = this.options.token;
-        transport.send(hello);
-      },
+    const name = this.active;
+    const factory = this.factories[name] as TransportFactory;
+    const transport = factory({
+      clientId: this.clientId,
+      prelude: () => this.prelude(),
+      onOpen: () => {},
       onMessage: (data) => {
         if (live()) this.onMessage(data);
       },
@@ -197,17 +242,92 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       },
     });
     this.transport = transport;
-    this.setState({ status: 'connecting', transport: transport.name, attempt: this.failures });
+    this.setState({ status: 'connecting', transport: name, attempt: this.failures });
+    const timeout =
+      name === 'websocket' && this.mode === 'auto' ? this.wsOpenTimeoutMs : this.connectTimeoutMs;
     this.connectTimer = setTimeout(() => {
-      if (live() && this.current.status === 'connecting')
+      if (!live() || this.current.status !== 'connecting') return;
+      if (name === 'websocket' && this.mode === 'auto') {
+        this.fallBack(`WebSocket did not open within ${Math.round(timeout / 1000)} s`);
+      } else {
         this.dropAndRetry('the server did not answer in time');
-    }, this.connectTimeoutMs);
+      }
+    }, timeout);
+  }
+
+  /** hello, then a sub with the cursor for every stream: what (re)establishes the session. */
+  private prelude(): ClientFrame[] {
+    const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
+    if (this.options.token) hello.token = this.options.token;
+    const frames: ClientFrame[] = [hello];
+    for (const [stream, state] of this.streams) {
+      state.resuming = true;
+      frames.push(
+        state.cursor === undefined ? { type: 'sub', stream } : { type: 'sub', stream, after: state.cursor },
+      );
+    }
+    return frames;
+  }
+
+  /** auto mode: WebSocket is not getting through; carry on over long-polling, at once. */
+  private fallBack(why: string): void {
+    this.fallbackWhy = why;
+    this.wsEarlyCloses = 0;
+    this.active = 'polling';
+    this.open();
+  }
+
+  /** auto mode, on long-polling: try a WebSocket now and then; move back when one is welcomed. */
+  private startProbing(): void {
+    clearInterval(this.probeTimer);
+    if (this.mode !== 'auto' || this.active !== 'polling' || !this.factories.websocket) return;
+    this.probeTimer = setInterval(() => this.runProbe(), this.probeIntervalMs);
+  }
+
+  private runProbe(): void {
+    if (this.probe || this.current.status !== 'online' || !this.factories.websocket) return;
+    let settled = false;
+    const finish = (works: boolean) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      const probe = this.probe;
+      this.probe = null;
+      probe?.close();
+      if (works && this.active === 'polling' && !this.stopped) {
+        this.fallbackWhy = null;
+        this.active = 'websocket';
+        this.open(); // cursors resume the streams on the socket: nothing lost, nothing twice
+      }
+    };
+    const timer = setTimeout(() => finish(false), this.wsOpenTimeoutMs);
+    const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
+    if (this.options.token) hello.token = this.options.token;
+    this.probe = this.factories.websocket({
+      clientId: this.clientId,
+      prelude: () => [hello],
+      onOpen: () => {},
+      onMessage: (data) => {
+        if (
+          typeof data === 'string'
+            ? data.includes('"welcome"')
+            : (data as { type?: string }).type === 'welcome'
+        ) {
+          finish(true);
+        }
+      },
+      onClose: () => finish(false),
+    });
   }
 
   private teardown(): void {
     clearTimeout(this.retryTimer);
     clearTimeout(this.connectTimer);
     clearInterval(this.watchdog);
+    clearInterval(this.probeTimer);
+    const probe = this.probe;
+    this.probe = null;
+    probe?.close();
     const transport = this.transport;
     this.transport = null;
     this.attemptId++;
@@ -222,8 +342,20 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   private onClose(code: number, reason: string): void {
     const name = this.transport?.name ?? 'websocket';
+    const beforeWelcome = this.current.status === 'connecting';
     this.teardown();
     const info = closeInfo(code);
+    if (this.mode === 'auto' && beforeWelcome && info.recovery === 'retry') {
+      if (name === 'websocket' && ++this.wsEarlyCloses >= 2) {
+        this.fallBack('WebSocket blocked');
+        return;
+      }
+      if (name === 'polling' && this.fallbackWhy !== null) {
+        // Long-polling fails too: the server is unreachable, not WebSocket. Back to the default.
+        this.active = 'websocket';
+        this.fallbackWhy = null;
+      }
+    }
     if (info.recovery === 'terminal') {
       this.stopped = true;
       const meaning = info.name === 'unknown' ? '' : CloseCode[info.name].meaning;
@@ -264,9 +396,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   // ---- inbound frames -------------------------------------------------------------------------
 
-  private onMessage(data: string): void {
+  private onMessage(data: string | object): void {
     this.lastFrameAt = Date.now();
-    const decoded = decodeServerFrame(data);
+    const decoded = typeof data === 'string' ? decodeServerFrame(data) : decodeServerValue(data);
     if (!decoded.ok) {
       console.warn(`switchboard: ignored a server frame: ${decoded.error.message}`);
       return;
@@ -330,18 +462,25 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.me = frame.user;
     this.heartbeatMs = frame.heartbeatMs;
     const transport = this.transport?.name ?? 'websocket';
-    this.setState({ status: 'online', transport, connId: frame.connId });
+    if (transport === 'websocket') this.wsEarlyCloses = 0;
+    const online: ConnectionState = { status: 'online', transport, connId: frame.connId };
+    if (transport === 'polling' && this.fallbackWhy) online.why = this.fallbackWhy;
+    this.setState(online);
     this.emit('welcome', frame);
-    // The server pings every heartbeatMs; silence for much longer means the link is dead even
-    // if the socket has not noticed (browsers hide protocol-level pings).
-    this.watchdog = setInterval(
-      () => {
-        if (Date.now() - this.lastFrameAt > this.heartbeatMs * 2.5)
-          this.dropAndRetry('no heartbeat from the server');
-      },
-      Math.max(250, this.heartbeatMs / 2),
-    );
-    for (const stream of this.streams.keys()) this.sendSub(stream);
+    if (transport === 'websocket') {
+      // The server pings every heartbeatMs; silence for much longer means the link is dead even
+      // if the socket has not noticed (browsers hide protocol-level pings). A poll's liveness is
+      // its HTTP request's.
+      this.watchdog = setInterval(
+        () => {
+          if (Date.now() - this.lastFrameAt > this.heartbeatMs * 2.5)
+            this.dropAndRetry('no heartbeat from the server');
+        },
+        Math.max(250, this.heartbeatMs / 2),
+      );
+    } else {
+      this.startProbing();
+    }
     for (const [stream, seq] of this.unsentReads) this.write({ type: 'read', stream, seq });
     this.unsentReads.clear();
     for (const entry of this.outbox.pending()) this.sendEntry(entry);
@@ -403,7 +542,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   private write(frame: ClientFrame): void {
-    if (this.current.status === 'online' || frame.type === 'hello') this.transport?.send(frame);
+    if (this.current.status === 'online') this.transport?.send(frame);
   }
 }
 

@@ -1,15 +1,25 @@
 /**
- * Client transports move encoded frames and report open and close; they hold no protocol state
- * (the client owns it). WebSocket is here; long-polling implements the same interface.
+ * Client transports move frames and report open and close; they hold no protocol state (the
+ * client owns it). Both carry the same frames: WebSocket over one socket, long-polling over
+ * short HTTP requests (see polling.ts).
  */
 import type { ClientFrame } from '../../shared/protocol.js';
 
 export type TransportName = 'websocket' | 'polling';
 
 export interface TransportHandlers {
+  /** This client's id: stable for the life of the client (one per tab). */
+  readonly clientId: string;
+  /**
+   * The frames that (re)establish the session: hello, then a `sub` with the cursor for every
+   * stream. WebSocket sends them once on open; long-polling sends them with every poll.
+   */
+  prelude(): ClientFrame[];
+  /** The transport can carry frames now. */
   onOpen(): void;
-  onMessage(data: string): void;
-  /** Called once; `code` is the WebSocket close code (1006 when the connection just dropped). */
+  /** One server frame: JSON text (WebSocket) or an already-parsed value (polling). */
+  onMessage(data: string | object): void;
+  /** Called once; `code` is a WebSocket close code (1006 when the link just dropped). */
   onClose(code: number, reason: string): void;
 }
 
@@ -44,7 +54,13 @@ export function webSocketTransport(url: string, Ctor: WebSocketConstructor): Tra
       ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
       handlers.onClose(code, reason);
     };
-    ws.onopen = () => handlers.onOpen();
+    const send = (frame: ClientFrame) => {
+      if (ws.readyState === 1) ws.send(JSON.stringify(frame));
+    };
+    ws.onopen = () => {
+      for (const frame of handlers.prelude()) send(frame);
+      handlers.onOpen();
+    };
     ws.onmessage = (event) => {
       if (typeof event.data === 'string') handlers.onMessage(event.data);
     };
@@ -53,9 +69,7 @@ export function webSocketTransport(url: string, Ctor: WebSocketConstructor): Tra
     ws.onerror = () => {};
     return {
       name: 'websocket',
-      send(frame) {
-        if (ws.readyState === 1) ws.send(JSON.stringify(frame));
-      },
+      send,
       close() {
         try {
           ws.close(1000, 'client closed');

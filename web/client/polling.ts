@@ -1,0 +1,169 @@
+/**
+ * The long-polling transport. It keeps no session on the server: every poll carries the prelude
+ * (hello and a `sub` with the current cursor per stream), is held until there is news, and the
+ * next poll starts as soon as the answer is in. Sends go in their own requests, in order, one
+ * batch at a time. A failed request is a dropped connection: the client reconnects and resends
+ * its outbox, and cursors make a lost answer harmless.
+ */
+import type { ClientFrame } from '../../shared/protocol.js';
+import type { ClientTransport, TransportFactory } from './transport.js';
+
+export interface PollingOptions {
+  /** Base URL of the server's HTTP API, for example https://chat.example.com (no trailing /). */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  /** A poll taking longer than this is presumed lost (the server holds for 25 s). */
+  requestTimeoutMs?: number;
+}
+
+interface PollAnswer {
+  frames?: unknown[];
+  close?: { code: number; reason: string };
+}
+
+/** Maps an HTTP failure onto the close codes the client already understands. */
+function closeFor(status: number): number {
+  if (status === 401 || status === 403) return 4002; // unauthorized: terminal
+  return 1006; // anything else: the link failed, retry
+}
+
+export function pollingTransport(options: PollingOptions): TransportFactory {
+  const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const timeoutMs = options.requestTimeoutMs ?? 40_000;
+  return (handlers) => {
+    let closed = false;
+    let welcomed = false;
+    let poll: AbortController | null = null;
+    let restart = false;
+    const outbox: ClientFrame[] = [];
+    let sending = false;
+    const all = new AbortController();
+
+    const fail = (code: number, reason: string) => {
+      if (closed) return;
+      closed = true;
+      all.abort();
+      handlers.onClose(code, reason);
+    };
+
+    /** The first poll, and the first after the streams changed, must not be held. */
+    let hold = false;
+
+    const request = async (
+      path: string,
+      frames: ClientFrame[],
+      signal: AbortSignal,
+      extra: { hold?: boolean } = {},
+    ): Promise<PollAnswer> => {
+      const timeout = AbortSignal.timeout(timeoutMs);
+      const res = await doFetch(`${options.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ cid: handlers.clientId, frames, ...extra }),
+        credentials: 'same-origin',
+        signal: AbortSignal.any([signal, all.signal, timeout]),
+      });
+      if (!res.ok) {
+        let reason = `HTTP ${res.status}`;
+        try {
+          const body = (await res.json()) as { error?: { message?: string } };
+          if (body.error?.message) reason = body.error.message;
+        } catch {
+          // not JSON: keep the status line
+        }
+        throw Object.assign(new Error(reason), { code: closeFor(res.status) });
+      }
+      return (await res.json()) as PollAnswer;
+    };
+
+    /** Hands an answer's frames to the client; true when the server closed the session. */
+    const deliver = (answer: PollAnswer): boolean => {
+      for (const frame of answer.frames ?? []) {
+        if (closed) return true;
+        // Every poll is a fresh handshake on the server; the client needs only the first welcome.
+        if ((frame as { type?: unknown }).type === 'welcome') {
+          if (welcomed) continue;
+          welcomed = true;
+        }
+        handlers.onMessage(frame as object);
+      }
+      if (answer.close) {
+        fail(answer.close.code, answer.close.reason);
+        return true;
+      }
+      return false;
+    };
+
+    const errorClose = (err: unknown): [number, string] => {
+      const code = (err as { code?: unknown }).code;
+      return [typeof code === 'number' ? code : 1006, err instanceof Error ? err.message : 'request failed'];
+    };
+
+    const loop = async () => {
+      while (!closed) {
+        poll = new AbortController();
+        restart = false;
+        let answer: PollAnswer;
+        try {
+          answer = await request('/api/poll', handlers.prelude(), poll.signal, { hold });
+        } catch (err) {
+          if (closed) return;
+          if (restart) {
+            hold = false; // aborted on purpose: the subscriptions changed
+            continue;
+          }
+          const [code, reason] = errorClose(err);
+          fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason);
+          return;
+        }
+        if (deliver(answer)) return;
+        hold = !restart;
+      }
+    };
+
+    const flush = async () => {
+      if (sending || closed || outbox.length === 0) return;
+      sending = true;
+      const batch = outbox.splice(0);
+      const hello = handlers.prelude().filter((f) => f.type === 'hello');
+      try {
+        deliver(await request('/api/poll/send', [...hello, ...batch], all.signal));
+      } catch (err) {
+        const [code, reason] = errorClose(err);
+        fail(code, code === 1006 ? `sending failed: ${reason}` : reason);
+        return;
+      } finally {
+        sending = false;
+      }
+      void flush();
+    };
+
+    const transport: ClientTransport = {
+      name: 'polling',
+      send(frame) {
+        if (closed) return;
+        if (frame.type === 'hello' || frame.type === 'pong' || frame.type === 'ping') return;
+        if (frame.type === 'sub' || frame.type === 'unsub') {
+          // The next poll's prelude carries the new set of streams: end the held one now.
+          restart = true;
+          poll?.abort();
+          return;
+        }
+        outbox.push(frame);
+        queueMicrotask(() => void flush());
+      },
+      close() {
+        if (closed) return;
+        closed = true;
+        all.abort();
+        handlers.onClose(1000, 'client closed');
+      },
+    };
+    queueMicrotask(() => {
+      if (closed) return;
+      handlers.onOpen();
+      void loop();
+    });
+    return transport;
+  };
+}
