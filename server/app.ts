@@ -30,6 +30,8 @@ export interface AppDeps {
   webDir: string;
   /** Extra routes mounted at the root before the SPA fallback (the WebSocket route). */
   routes?: Hono<AppEnv>[];
+  /** True once shutdown began: new requests get 503 and their connections are not kept alive. */
+  draining?: () => boolean;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -37,6 +39,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
+  app.use('*', async (c, next) => {
+    if (!deps.draining?.()) return next();
+    c.header('Connection', 'close');
+    c.header('Retry-After', '1');
+    return apiError(c, 503, 'unavailable', 'the server is shutting down; try again shortly');
+  });
   app.use('/api/*', async (c, next) => {
     c.header('Cache-Control', 'no-store');
     await next();

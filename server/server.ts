@@ -2,6 +2,7 @@
  * Wires storage, broker, hub, transports and routes into a listening server. `main.ts` calls it
  * with the environment's config; tests call it in-process with their own.
  */
+import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
@@ -38,7 +39,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const hub = createHub({ storage, broker, log, config: config.hub, authenticate: sessions.resolve });
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
   const ws = createWebSocketTransport({ hub, sessions, origins, log });
+  let draining = false;
   const app = createApp({
+    draining: () => draining,
     storage,
     broker,
     hub,
@@ -49,10 +52,11 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     routes: [ws.route],
   });
 
-  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+  const server = await new Promise<HttpServer>((resolve, reject) => {
+    // NOTE: plain HTTP/1.1 (the default createServer); TLS and HTTP/2 belong to the proxy in front.
     const s = serve(
       { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: ws.wss } },
-      () => resolve(s),
+      () => resolve(s as HttpServer),
     );
     s.once('error', reject);
   });
@@ -69,10 +73,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     stop() {
       stopping ??= (async () => {
         log.info('server.stop', { connections: hub.stats().connections });
+        draining = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await hub.shutdown('going_away', 'the server is restarting; reconnect shortly');
+        // Keep-alive HTTP connections would otherwise hold the server open for their idle timeout.
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), 2000);
         for (const client of ws.wss.clients) client.terminate();
         await closed;
+        clearTimeout(force);
         await broker.close();
         await storage.close();
       })();

@@ -47,6 +47,7 @@ export const ErrorCode = {
     meaning: 'send the body as Content-Type: application/json',
   },
   too_large: { recovery: 'terminal', meaning: 'the body is over the size limit' },
+  unavailable: { recovery: 'retry', meaning: 'the server is shutting down; try again shortly' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

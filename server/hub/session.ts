@@ -41,6 +41,8 @@ export class Session implements SubscriptionOwner {
   private readonly early: ClientFrame[] = [];
   private sendChain: Promise<void> = Promise.resolve();
   private typingChain: Promise<void> = Promise.resolve();
+  private busy = 0;
+  private readonly idleWaiters: (() => void)[] = [];
   private helloTimer: NodeJS.Timeout | undefined;
   lastInbound = Date.now();
 
@@ -126,9 +128,11 @@ export class Session implements SubscriptionOwner {
         return;
       case 'typing':
         // Chained so that a quick `false` never overtakes the `true` before it.
-        this.typingChain = this.typingChain
-          .then(() => this.onTyping(frame.stream, frame.active))
-          .catch((err) => this.internalError(err));
+        this.typingChain = this.track(
+          this.typingChain
+            .then(() => this.onTyping(frame.stream, frame.active))
+            .catch((err) => this.internalError(err)),
+        );
         return;
       case 'read':
         this.guard(this.onRead(frame.stream, frame.seq));
@@ -261,9 +265,11 @@ export class Session implements SubscriptionOwner {
    * here, so a client may pipeline many sends into one group commit.
    */
   private queueSend(frame: SendFrame): void {
-    this.sendChain = this.sendChain
-      .then(() => this.admitSend(frame))
-      .catch((err) => this.internalError(err, frame.clientMsgId));
+    this.sendChain = this.track(
+      this.sendChain
+        .then(() => this.admitSend(frame))
+        .catch((err) => this.internalError(err, frame.clientMsgId)),
+    );
   }
 
   private async admitSend(frame: SendFrame): Promise<void> {
@@ -283,22 +289,24 @@ export class Session implements SubscriptionOwner {
       });
       return;
     }
-    this.hub
-      .commitMessage(
-        {
-          stream: frame.stream,
-          senderId: user.id,
-          senderName: user.username,
-          clientMsgId: frame.clientMsgId,
-          kind: 'msg',
-          body: messageBody(frame.text),
-        },
-        frame.text,
-      )
-      .then(
-        (result) => this.onCommitted(result, ref),
-        (err) => this.internalError(err, ref),
-      );
+    this.track(
+      this.hub
+        .commitMessage(
+          {
+            stream: frame.stream,
+            senderId: user.id,
+            senderName: user.username,
+            clientMsgId: frame.clientMsgId,
+            kind: 'msg',
+            body: messageBody(frame.text),
+          },
+          frame.text,
+        )
+        .then(
+          (result) => this.onCommitted(result, ref),
+          (err) => this.internalError(err, ref),
+        ),
+    );
   }
 
   private onCommitted(result: AppendResult, clientMsgId: string): void {
@@ -405,7 +413,20 @@ export class Session implements SubscriptionOwner {
 
   /** Runs an async handler so that a rejection becomes an `internal` error frame, never a crash. */
   private guard(work: Promise<unknown>): void {
-    work.catch((err) => this.internalError(err));
+    this.track(work.catch((err) => this.internalError(err)));
+  }
+
+  /** Counts work under way, so a request-scoped connection (a poll) can wait for it to finish. */
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.busy++;
+    return work.finally(() => {
+      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    });
+  }
+
+  /** Resolves once every frame received so far has been fully handled. */
+  whenIdle(): Promise<void> {
+    return this.busy === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** SubscriptionOwner: the log could not be read while catching up. */

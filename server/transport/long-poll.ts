@@ -136,7 +136,9 @@ export function longPollRoutes(deps: LongPollDeps): Hono<AppEnv> {
       };
       const check = () => {
         if (!settled()) return;
-        if (mode === 'send' || !hold || conn.closed) return release();
+        // A send request also waits for frames that have no answer of their own (typing, read).
+        if (mode === 'send') return void session.whenIdle().then(release);
+        if (!hold || conn.closed) return release();
         if (key === null && session.userId) {
           // Settled and nothing to say yet: park, replacing any older poll of this client.
           key = `${session.userId}:${cid}`;

@@ -13,7 +13,7 @@ import type { ServerFrame } from '../../shared/protocol.js';
 import { until } from './clients.js';
 
 export class TestConn implements Conn {
-  readonly transport = 'websocket' as const;
+  constructor(readonly transport: 'websocket' | 'polling' = 'websocket') {}
   readonly frames: ServerFrame[] = [];
   closedWith: { name: CloseName; reason: string } | null = null;
   buffered = 0;
@@ -30,11 +30,16 @@ export class TestConn implements Conn {
 }
 
 export class TestClient {
-  readonly conn = new TestConn();
+  readonly conn: TestConn;
   readonly session: Session;
 
-  constructor(hub: Hub, cookieAuth: AuthSession | null = null) {
-    this.session = hub.connect(this.conn, cookieAuth);
+  constructor(
+    hub: Hub,
+    cookieAuth: AuthSession | null = null,
+    options: { transport?: 'websocket' | 'polling'; connId?: string } = {},
+  ) {
+    this.conn = new TestConn(options.transport);
+    this.session = hub.connect(this.conn, cookieAuth, options.connId ? { connId: options.connId } : {});
   }
 
   /** Sends raw text through the transport decoder, exactly as the WebSocket transport does. */

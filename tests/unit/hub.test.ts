@@ -286,6 +286,46 @@ describe('presence, typing and read positions', () => {
   });
 });
 
+describe('polling sessions', () => {
+  it('keep a polling client present between polls, and drop it by TTL when it stops polling', async () => {
+    await hub.shutdown('going_away', 'reconfigure');
+    await broker.close();
+    await storage.close();
+    storage = openSqliteStorage({ file: ':memory:' });
+    broker = createMemoryBroker({ sweepMs: 20 });
+    sessions = createSessions(storage);
+    hub = createHub({
+      storage,
+      broker,
+      log: createLogger('silent'),
+      authenticate: (token) => sessions.resolve(token),
+      config: { heartbeatMs: 60_000, pollHoldMs: 100, pollPresenceGraceMs: 100 },
+    });
+    await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+    const watcher = await connected((await user('watcher')).token);
+    await watcher.subscribe(ROOM);
+    const { token } = await user('poller');
+    const poll = async () => {
+      const p = new TestClient(hub, null, { transport: 'polling', connId: 'tab-1' });
+      await p.hello(token);
+      await p.subscribe(ROOM, 0);
+      p.session.closed(); // the poll's HTTP answer went out
+    };
+    await poll();
+    await watcher.waitFor('presence', (f) => f.kind === 'join' && f.users[0]?.name === 'poller');
+    await poll(); // a second poll of the same tab renews the entry: no second join, no leave
+    await new Promise((r) => setTimeout(r, 120));
+    await poll();
+    expect(
+      watcher
+        .of('presence')
+        .filter((f) => f.users[0]?.name === 'poller')
+        .map((f) => f.kind),
+    ).toEqual(['join']);
+    await watcher.waitFor('presence', (f) => f.kind === 'leave' && f.users[0]?.name === 'poller', 1000);
+  });
+});
+
 describe('protection', () => {
   it('closes with abuse after more than 20 protocol errors in the window', async () => {
     const a = await connected((await user('a')).token);

@@ -1,0 +1,48 @@
+import { composer, createRoom, expect, messageLog, register, test, uniqueName } from './support.js';
+
+test('two users in a new room chat both ways live and see each other typing', async ({
+  page,
+  newContext,
+}) => {
+  const alice = uniqueName('alice');
+  const bob = uniqueName('bob');
+  await register(page, alice);
+  const title = `Team ${uniqueName('')}`;
+  await createRoom(page, title, 'where the e2e chat happens');
+
+  const bobPage = await (await newContext()).newPage();
+  await register(bobPage, bob);
+  await bobPage.getByRole('button', { name: `Join ${title}` }).click();
+  await expect(bobPage.getByRole('heading', { level: 1 })).toHaveText(title);
+  await expect(page.locator('.presence-count')).toHaveText('2 online');
+
+  // Alice starts typing: Bob sees it, then her message replaces the indicator.
+  await composer(page).pressSequentially('hello');
+  await expect(bobPage.locator('.typing')).toHaveText(`${alice} is typing…`);
+  await composer(page).fill('hello bob');
+  await composer(page).press('Enter');
+  await expect(messageLog(bobPage).locator('.msg-text')).toHaveText(['hello bob']);
+  await expect(bobPage.locator('.typing')).toHaveText('');
+  await expect(messageLog(page).locator('.msg-status')).toHaveText('Sent');
+
+  // And back the other way.
+  await composer(bobPage).pressSequentially('hi');
+  await expect(page.locator('.typing')).toHaveText(`${bob} is typing…`);
+  await composer(bobPage).fill('hi alice');
+  await composer(bobPage).press('Enter');
+  await expect(messageLog(page).locator('.msg-text')).toHaveText(['hello bob', 'hi alice']);
+  await expect(messageLog(bobPage).locator('.msg-text')).toHaveText(['hello bob', 'hi alice']);
+  await expect(page.locator('.typing')).toHaveText('');
+  await expect(messageLog(page).locator('.msg-author')).toHaveText([alice, bob]);
+});
+
+test('Shift+Enter adds a line and Enter sends the whole message', async ({ page }) => {
+  await register(page, uniqueName('lines'));
+  await createRoom(page, `Lines ${uniqueName('')}`);
+  await composer(page).pressSequentially('first line');
+  await composer(page).press('Shift+Enter');
+  await composer(page).pressSequentially('second line');
+  await composer(page).press('Enter');
+  await expect(messageLog(page).locator('.msg-text')).toHaveText(['first line\nsecond line']);
+  await expect(composer(page)).toHaveValue('');
+});
