@@ -12,18 +12,22 @@ import type { Broker } from './broker/broker.js';
 import { authRoutes, meRoutes } from './http/auth.js';
 import { type AppEnv, apiError } from './http/env.js';
 import { healthRoutes } from './http/health.js';
+import { labRoutes } from './http/lab.js';
+import { metricsRoutes } from './http/metrics.js';
 import type { OriginPolicy } from './http/origin.js';
 import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
+import type { Metrics } from './metrics/metrics.js';
 import type { Storage } from './storage/storage.js';
-import { longPollRoutes } from './transport/long-poll.js';
+import { createPollHandlers, longPollRoutes } from './transport/long-poll.js';
 
 export interface AppDeps {
   storage: Storage;
   broker: Broker;
   hub: Hub;
+  metrics: Metrics;
   sessions: Sessions;
   origins: OriginPolicy;
   log: Logger;
@@ -72,7 +76,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
-  app.route('/api/poll', longPollRoutes(deps));
+  const polls = createPollHandlers(deps);
+  app.route('/api/poll', longPollRoutes(polls));
+  app.route('/api/lab', labRoutes({ ...deps, shortPoll: polls.short }));
+  app.route('/metrics', metricsRoutes(deps.metrics));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);
   app.route('/', staticRoutes(deps.webDir));

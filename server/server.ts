@@ -13,6 +13,7 @@ import type { Config } from './config.js';
 import { createOriginPolicy } from './http/origin.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './log.js';
+import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
 import { seed } from './seed.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
@@ -38,13 +39,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const sessions = createSessions(storage);
   const hub = createHub({ storage, broker, log, config: config.hub, authenticate: sessions.resolve });
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
-  const ws = createWebSocketTransport({ hub, sessions, origins, log });
+  const metrics = createMetrics();
+  const ws = createWebSocketTransport({ hub, sessions, origins, log, metrics });
   let draining = false;
   const app = createApp({
     draining: () => draining,
     storage,
     broker,
     hub,
+    metrics,
     sessions,
     origins,
     log,
@@ -60,6 +63,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     s.once('error', reject);
   });
+  countPollingBytes(server, metrics);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   log.info('server.listen', { url });
@@ -88,4 +92,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       return stopping;
     },
   };
+}
+
+const POLL_PATHS: Record<string, WireTransport> = {
+  '/api/poll': 'polling',
+  '/api/poll/send': 'polling',
+  '/api/lab/short-poll': 'short_polling',
+};
+
+/**
+ * Counts each polling request's bytes on the wire (request line, headers and body in; status
+ * line, headers and body out) from its socket's counters when the response has gone out.
+ */
+function countPollingBytes(server: HttpServer, metrics: Metrics): void {
+  server.on('request', (req, res) => {
+    const transport = POLL_PATHS[(req.url ?? '').split('?')[0] as string];
+    if (!transport) return;
+    const header = req.headers['x-switchboard-lab'];
+    const labRun = typeof header === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(header) ? header : null;
+    metrics.request(transport, labRun);
+    res.once('close', () => metrics.attribute(req.socket, transport, labRun));
+  });
 }

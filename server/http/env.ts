@@ -1,4 +1,5 @@
 /** The Hono environment shared by every route: the signed-in session, when there is one. */
+import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
@@ -6,7 +7,7 @@ import type { ApiErrorBody } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/codes.js';
 import type { AuthSession } from '../storage/storage.js';
 
-export type AppEnv = { Variables: { auth: AuthSession | null } };
+export type AppEnv = { Bindings: HttpBindings; Variables: { auth: AuthSession | null } };
 
 /** The signed-in user, for routes mounted behind a check that there is one. */
 export function userOf(c: Context<AppEnv>): AuthSession['user'] {

@@ -1,4 +1,8 @@
 /** Who may read and write which stream. Every transport and HTTP route asks here. */
+
+/** Streams that take chat messages (`send`); the others are read-only to clients. */
+export const WRITABLE_KINDS = new Set(['room', 'lab']);
+
 import type { RoomStore, User } from '../storage/storage.js';
 
 export type Access = 'ok' | 'forbidden' | 'not_found';
@@ -14,6 +18,9 @@ export async function streamAccess(rooms: RoomStore, user: User, stream: string)
     }
     case 'user':
       return id === user.id ? 'ok' : 'forbidden';
+    case 'lab':
+      // A Transport lab run's private stream: `lab:<userId>.<run>`, for its owner only.
+      return id.startsWith(`${user.id}.`) ? 'ok' : 'forbidden';
     default:
       return 'not_found';
   }

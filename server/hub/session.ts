@@ -15,6 +15,7 @@ import { streamChannel, userChannel } from '../broker/broker.js';
 import { randomId } from '../ids.js';
 import { errorText } from '../log.js';
 import type { AppendResult, AuthSession, User } from '../storage/storage.js';
+import { WRITABLE_KINDS } from './access.js';
 import type { Conn } from './conn.js';
 import { errorFrame, messageBody } from './frames.js';
 import type { HubContext } from './hub-context.js';
@@ -274,7 +275,7 @@ export class Session implements SubscriptionOwner {
 
   private async admitSend(frame: SendFrame): Promise<void> {
     const ref = frame.clientMsgId;
-    if (!frame.stream.startsWith('room:')) {
+    if (!WRITABLE_KINDS.has(frame.stream.slice(0, frame.stream.indexOf(':')))) {
       this.sendError('forbidden', `messages can only be sent to rooms, not ${frame.stream}`, { ref });
       return;
     }

@@ -5,9 +5,10 @@
  * a poll answer lost on the way costs nothing: the next poll's cursors ask for it again.
  *
  *   POST /api/poll       {cid, frames, hold?}  held until something is deliverable, or POLL_HOLD_MS
- *   POST /api/poll/send  {cid, frames}         answered once its sends are acked or refused
+ *   POST /api/poll/send  {cid, frames}         answered once its frames are handled (sends acked)
  *
- * Both answer `{frames: ServerFrame[], close?: {code, reason}}`.
+ * Both answer `{frames: ServerFrame[], close?: {code, reason}}`. The Transport lab's strawman,
+ * naive short polling, is the first route never held (`/api/lab/short-poll`).
  */
 import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
@@ -17,6 +18,7 @@ import type { ServerFrame } from '../../shared/protocol.js';
 import { type AppEnv, readJson } from '../http/env.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
+import type { Metrics, WireTransport } from '../metrics/metrics.js';
 
 export const PollBody = v.object({
   /** The client's id for this tab: it keys presence and the one-poll-at-a-time rule. */
@@ -33,26 +35,31 @@ export const PollBody = v.object({
 });
 
 /** Frames worth answering a held poll for; the handshake echoes (welcome, subscribed) are not. */
-const DELIVERABLE = new Set<ServerFrame['type']>([
-  'msg',
-  'ack',
-  'error',
-  'resync_required',
-  'typing',
-  'read',
-]);
+const NEWS = new Set<ServerFrame['type']>(['msg', 'ack', 'error', 'resync_required', 'typing', 'read']);
 
 /** Gathers what the hub sends during one request. */
 export class PollConn implements Conn {
   readonly transport = 'polling' as const;
   readonly frames: ServerFrame[] = [];
   closed: { code: number; reason: string } | null = null;
+  /** Set once there is something this client did not already know. */
+  news = false;
+  /** The signed-in user, once known: their own presence echo is not news. */
+  selfId: string | null = null;
   /** Called after every frame or close, so the request can decide to answer. */
   onChange: () => void = () => {};
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
     this.frames.push(frame);
+    if (
+      NEWS.has(frame.type) ||
+      (frame.type === 'presence' &&
+        frame.kind !== 'snapshot' &&
+        frame.users.some((u) => u.id !== this.selfId))
+    ) {
+      this.news = true;
+    }
     this.onChange();
   }
 
@@ -65,50 +72,39 @@ export class PollConn implements Conn {
   bufferedBytes(): number {
     return 0;
   }
-
-  /** True once there is news for this client (its own presence echo is not news). */
-  hasDeliverable(selfId: string | null): boolean {
-    return this.frames.some(
-      (f) =>
-        DELIVERABLE.has(f.type) ||
-        (f.type === 'presence' && f.kind !== 'snapshot' && f.users.some((u) => u.id !== selfId)),
-    );
-  }
-}
-
-/** Refs (streams subscribed, clientMsgIds sent) the request waits to see answered. */
-function expectedRefs(frames: ServerFrame[], waiting: Set<string>): void {
-  for (const f of frames) {
-    if (f.type === 'subscribed' || f.type === 'resync_required') waiting.delete(`sub:${f.stream}`);
-    if (f.type === 'ack') waiting.delete(`send:${f.clientMsgId}`);
-    if (f.type === 'error' && f.ref) {
-      waiting.delete(`send:${f.ref}`);
-      waiting.delete(`sub:${f.ref}`);
-    }
-  }
 }
 
 export interface LongPollDeps {
   hub: Hub;
+  metrics: Metrics;
 }
 
-/** How long to let more frames join an answer once the first deliverable one is there. */
+/** How long to let more frames join an answer once the first piece of news is there. */
 const COALESCE_MS = 15;
 /** Upper bound on waiting for a request's own subs and sends to be answered. */
 const SETTLE_MS = 10_000;
 
-export function longPollRoutes(deps: LongPollDeps): Hono<AppEnv> {
-  const { hub } = deps;
+type Mode = 'wait' | 'send' | 'short';
+
+export const labRunOf = (c: Context<AppEnv>): string | null => {
+  const id = c.req.header('x-switchboard-lab');
+  return id && /^[A-Za-z0-9_-]{8,64}$/.test(id) ? id : null;
+};
+
+export function createPollHandlers(deps: LongPollDeps) {
+  const { hub, metrics } = deps;
   /** The held poll of each (user, cid): a newer poll answers the older one at once. */
   const held = new Map<string, () => void>();
 
-  const serve = (mode: 'wait' | 'send') =>
+  const serve = (mode: Mode) =>
     async function handle(c: Context<AppEnv>) {
       const body = await readJson(c, PollBody);
       if (!body.ok) return body.response;
-      const { cid, frames, hold } = body.value;
+      const { cid, frames } = body.value;
+      const hold = mode === 'wait' && body.value.hold;
       const conn = new PollConn();
       const session = hub.connect(conn, c.get('auth'), { connId: cid });
+      // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
       for (const raw of frames) {
         const decoded = decodeClientValue(raw);
@@ -126,15 +122,24 @@ export function longPollRoutes(deps: LongPollDeps): Hono<AppEnv> {
       const done = new Promise<void>((resolve) => {
         release = resolve;
       });
-      const aborted = () => release();
-      c.req.raw.signal.addEventListener('abort', aborted);
+      c.req.raw.signal.addEventListener('abort', release);
       let key: string | null = null;
       let coalescing: NodeJS.Timeout | undefined;
+      let scanned = 0;
       const settled = () => {
-        expectedRefs(conn.frames, waiting);
+        for (; scanned < conn.frames.length; scanned++) {
+          const f = conn.frames[scanned] as ServerFrame;
+          if (f.type === 'subscribed' || f.type === 'resync_required') waiting.delete(`sub:${f.stream}`);
+          else if (f.type === 'ack') waiting.delete(`send:${f.clientMsgId}`);
+          else if (f.type === 'error' && f.ref) {
+            waiting.delete(`send:${f.ref}`);
+            waiting.delete(`sub:${f.ref}`);
+          }
+        }
         return waiting.size === 0 || conn.closed !== null;
       };
       const check = () => {
+        conn.selfId ??= session.userId;
         if (!settled()) return;
         // A send request also waits for frames that have no answer of their own (typing, read).
         if (mode === 'send') return void session.whenIdle().then(release);
@@ -145,22 +150,31 @@ export function longPollRoutes(deps: LongPollDeps): Hono<AppEnv> {
           held.get(key)?.();
           held.set(key, release);
         }
-        if (conn.hasDeliverable(session.userId) && !coalescing) coalescing = setTimeout(release, COALESCE_MS);
+        if (conn.news && !coalescing) coalescing = setTimeout(release, COALESCE_MS);
       };
       conn.onChange = check;
       check();
-      const limit = setTimeout(release, mode === 'wait' ? hub.config.pollHoldMs : SETTLE_MS);
+      const limit = setTimeout(release, hold ? hub.config.pollHoldMs : SETTLE_MS);
       await done;
 
       clearTimeout(limit);
       clearTimeout(coalescing);
-      c.req.raw.signal.removeEventListener('abort', aborted);
+      c.req.raw.signal.removeEventListener('abort', release);
       if (key !== null && held.get(key) === release) held.delete(key);
       conn.onChange = () => {};
       const close = conn.closed;
       session.closed();
+
+      const transport: WireTransport = mode === 'short' ? 'short_polling' : 'polling';
+      const labRun = labRunOf(c);
+      const now = Date.now();
+      for (const f of conn.frames) if (f.type === 'msg') metrics.delivered(transport, now - f.ts, labRun);
       return c.json(close ? { frames: conn.frames, close } : { frames: conn.frames });
     };
 
-  return new Hono<AppEnv>().post('/', serve('wait')).post('/send', serve('send'));
+  return { wait: serve('wait'), send: serve('send'), short: serve('short') };
+}
+
+export function longPollRoutes(handlers: ReturnType<typeof createPollHandlers>): Hono<AppEnv> {
+  return new Hono<AppEnv>().post('/', handlers.wait).post('/send', handlers.send);
 }

@@ -18,6 +18,7 @@ import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
 import type { Session } from '../hub/session.js';
 import { errorText, type Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { AuthSession } from '../storage/storage.js';
 
 /** A close reason must fit in 123 bytes of UTF-8. */
@@ -33,10 +34,16 @@ const clip = (reason: string): string => {
 
 export class WebSocketConn implements Conn {
   readonly transport = 'websocket' as const;
-  constructor(private readonly ws: WebSocket) {}
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly metrics: Metrics,
+    private readonly labRun: string | null,
+  ) {}
 
   send(frame: Parameters<Conn['send']>[0]): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(encodeFrame(frame));
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.send(encodeFrame(frame));
+    if (frame.type === 'msg') this.metrics.delivered('websocket', Date.now() - frame.ts, this.labRun);
   }
 
   close(name: CloseName, reason: string): void {
@@ -57,13 +64,14 @@ export class WebSocketConn implements Conn {
 
 export interface WebSocketDeps {
   hub: Hub;
+  metrics: Metrics;
   sessions: Sessions;
   origins: OriginPolicy;
   log: Logger;
 }
 
 export function createWebSocketTransport(deps: WebSocketDeps) {
-  const { hub, sessions, origins, log } = deps;
+  const { hub, sessions, origins, log, metrics } = deps;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: Limits.frameBytes,
@@ -95,9 +103,15 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     upgradeWebSocket(
       (c) => {
         let session: Session | null = null;
+        // The TCP socket carried the upgrade request and response: its counters include them.
+        const socket = c.env.incoming.socket;
+        const lab = c.req.query('lab');
+        const labRun = lab && /^[A-Za-z0-9_-]{8,64}$/.test(lab) ? lab : null;
         return {
           onOpen(_event, ws) {
-            session = hub.connect(new WebSocketConn(ws.raw as WebSocket), c.get('auth'));
+            metrics.track(socket, 'websocket', labRun);
+            metrics.request('websocket', labRun);
+            session = hub.connect(new WebSocketConn(ws.raw as WebSocket, metrics, labRun), c.get('auth'));
           },
           onMessage(event) {
             if (!session) return;
@@ -110,6 +124,7 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
             else session.reject(decoded.error);
           },
           onClose(event) {
+            metrics.untrack(socket);
             session?.closed(event.code);
           },
           onError(event) {

@@ -14,11 +14,27 @@ export interface PollingOptions {
   fetch?: typeof fetch;
   /** A poll taking longer than this is presumed lost (the server holds for 25 s). */
   requestTimeoutMs?: number;
+  /**
+   * Naive short polling instead, for the Transport lab's comparison only: ask every
+   * `intervalMs` whether there is anything new, and get an answer at once.
+   */
+  short?: { intervalMs: number; path?: string };
 }
 
 interface PollAnswer {
   frames?: unknown[];
   close?: { code: number; reason: string };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }
 
 /** Maps an HTTP failure onto the close codes the client already understands. */
@@ -105,7 +121,9 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         restart = false;
         let answer: PollAnswer;
         try {
-          answer = await request('/api/poll', handlers.prelude(), poll.signal, { hold });
+          answer = options.short
+            ? await request(options.short.path ?? '/api/lab/short-poll', handlers.prelude(), poll.signal)
+            : await request('/api/poll', handlers.prelude(), poll.signal, { hold });
         } catch (err) {
           if (closed) return;
           if (restart) {
@@ -118,6 +136,8 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         }
         if (deliver(answer)) return;
         hold = !restart;
+        if (options.short && !restart)
+          await sleep(options.short.intervalMs, AbortSignal.any([poll.signal, all.signal]));
       }
     };
 

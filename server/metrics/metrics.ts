@@ -1,0 +1,111 @@
+/**
+ * What each transport costs, counted from real traffic: bytes on the wire in each direction (for
+ * HTTP: request and response headers and bodies; for WebSocket: every frame plus the upgrade
+ * handshake), requests, messages delivered, and delivery latency (commit to write). Exposed in the
+ * Prometheus format at GET /metrics; labels are bounded (transport and direction only, never a
+ * user), and per-run totals for the Transport lab live in `lab`.
+ */
+import type { Socket } from 'node:net';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { LabRuns } from './lab-runs.js';
+
+export type WireTransport = 'websocket' | 'polling' | 'short_polling';
+
+export interface Metrics {
+  readonly registry: Registry;
+  readonly lab: LabRuns;
+  /** Attributes the socket's traffic since the last call to `transport` (and a lab run). */
+  attribute(socket: Socket, transport: WireTransport, labRun?: string | null): void;
+  /** Keeps counting a long-lived socket (WebSocket) until `untrack`. */
+  track(socket: Socket, transport: WireTransport, labRun?: string | null): void;
+  untrack(socket: Socket): void;
+  /** Brings every tracked socket's counters up to date (before a scrape or a lab report). */
+  flush(): void;
+  request(transport: WireTransport, labRun?: string | null): void;
+  delivered(transport: WireTransport, latencyMs: number, labRun?: string | null): void;
+}
+
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'switchboard_' });
+  const lab = new LabRuns();
+  const seen = new WeakMap<Socket, { read: number; written: number }>();
+  const tracked = new Map<Socket, { transport: WireTransport; labRun: string | null }>();
+
+  const bytes = new Counter({
+    name: 'switchboard_wire_bytes_total',
+    help: 'Bytes on the wire per transport and direction (HTTP headers and bodies; WebSocket frames and handshake).',
+    labelNames: ['transport', 'direction'] as const,
+    registers: [registry],
+  });
+  const requests = new Counter({
+    name: 'switchboard_requests_total',
+    help: 'HTTP requests made by polling transports, and WebSocket upgrades.',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+  const deliveredCount = new Counter({
+    name: 'switchboard_messages_delivered_total',
+    help: 'Chat messages written to a client, per transport.',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'switchboard_delivery_latency_seconds',
+    help: 'From commit to write on the client connection, per transport.',
+    labelNames: ['transport'] as const,
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const open = new Gauge({
+    name: 'switchboard_open_sockets',
+    help: 'WebSocket connections open now.',
+    labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+
+  const attribute = (socket: Socket, transport: WireTransport, labRun?: string | null) => {
+    const last = seen.get(socket) ?? { read: 0, written: 0 };
+    const read = socket.bytesRead;
+    const written = socket.bytesWritten;
+    const bytesIn = Math.max(0, read - last.read);
+    const bytesOut = Math.max(0, written - last.written);
+    seen.set(socket, { read, written });
+    if (bytesIn) bytes.inc({ transport, direction: 'in' }, bytesIn);
+    if (bytesOut) bytes.inc({ transport, direction: 'out' }, bytesOut);
+    if (labRun) lab.wire(labRun, bytesIn, bytesOut);
+  };
+
+  const flush = () => {
+    for (const [socket, { transport, labRun }] of tracked) attribute(socket, transport, labRun);
+  };
+  const timer = setInterval(flush, 5000);
+  timer.unref();
+
+  return {
+    registry,
+    lab,
+    attribute,
+    track(socket, transport, labRun = null) {
+      tracked.set(socket, { transport, labRun });
+      open.inc({ transport });
+    },
+    untrack(socket) {
+      const entry = tracked.get(socket);
+      if (!entry) return;
+      attribute(socket, entry.transport, entry.labRun);
+      tracked.delete(socket);
+      open.dec({ transport: entry.transport });
+    },
+    flush,
+    request(transport, labRun) {
+      requests.inc({ transport });
+      if (labRun) lab.request(labRun);
+    },
+    delivered(transport, latencyMs, labRun) {
+      deliveredCount.inc({ transport });
+      latency.observe({ transport }, Math.max(0, latencyMs) / 1000);
+      if (labRun) lab.delivered(labRun, latencyMs);
+    },
+  };
+}
