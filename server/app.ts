@@ -9,6 +9,7 @@ import { Limits } from '../shared/limits.js';
 import type { Sessions } from './auth/sessions.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import type { Broker } from './broker/broker.js';
+import { articleDemoRoutes } from './http/article-demo.js';
 import { authRoutes, meRoutes } from './http/auth.js';
 import { type AppEnv, apiError } from './http/env.js';
 import { healthRoutes } from './http/health.js';
@@ -82,6 +83,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/metrics', metricsRoutes(deps.metrics));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);
+  app.route('/', articleDemoRoutes());
   app.route('/', staticRoutes(deps.webDir));
 
   app.onError((err, c) => {
