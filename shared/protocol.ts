@@ -103,6 +103,28 @@ export const MsgFrame = v.object({
   clientMsgId: v.string(),
   text: v.string(),
 });
+/** A pushed event in a stream's log (from the push API or a finished job), resumable by seq like a message. */
+export const EventFrame = v.object({
+  type: v.literal('event'),
+  stream: v.string(),
+  seq: v.number(),
+  id: v.string(),
+  ts: v.number(),
+  event: v.string(),
+  data: v.unknown(),
+});
+/** A job's latest state: ephemeral (only the newest matters), sent live and on every (re)subscribe. */
+export const JobFrame = v.object({
+  type: v.literal('job'),
+  id: v.string(),
+  title: v.string(),
+  status: v.picklist(['running', 'done', 'failed']),
+  percent: v.number(),
+  message: v.string(),
+  result: v.optional(v.unknown()),
+  error: v.optional(v.string()),
+  updatedAt: v.number(),
+});
 export const AckFrame = v.object({
   type: v.literal('ack'),
   stream: v.string(),
@@ -155,6 +177,8 @@ export const ErrorFrame = v.object({
 export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   MsgFrame,
+  EventFrame,
+  JobFrame,
   AckFrame,
   SubscribedFrame,
   ResyncFrame,
@@ -167,6 +191,10 @@ export const ServerFrame = v.variant('type', [
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
 export type MsgFrame = v.InferOutput<typeof MsgFrame>;
+export type EventFrame = v.InferOutput<typeof EventFrame>;
+export type JobFrame = v.InferOutput<typeof JobFrame>;
+/** A frame that carries one log entry: what cursors count. */
+export type LogFrame = MsgFrame | EventFrame;
 export type AckFrame = v.InferOutput<typeof AckFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type PresenceFrame = v.InferOutput<typeof PresenceFrame>;

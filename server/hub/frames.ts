@@ -1,6 +1,6 @@
 /** Builders for server frames, so every place that emits one shapes it the same way. */
 import type { ErrorCode } from '../../shared/codes.js';
-import type { ErrorFrame, MsgFrame } from '../../shared/protocol.js';
+import type { ErrorFrame, EventFrame, LogFrame, MsgFrame } from '../../shared/protocol.js';
 import type { LogEntry } from '../storage/storage.js';
 
 /** The stored body of a chat message. */
@@ -19,16 +19,39 @@ export function msgFrame(entry: LogEntry, text?: string): MsgFrame {
   };
 }
 
-function textOf(body: string): string {
+/** The stored body of a pushed event. */
+export const eventBody = (event: string, data: unknown): string => JSON.stringify({ event, data });
+
+export function eventFrame(entry: LogEntry): EventFrame {
+  const { event, data } = parseBody(entry.body);
+  return {
+    type: 'event',
+    stream: entry.stream,
+    seq: entry.seq,
+    id: entry.id,
+    ts: entry.ts,
+    event: typeof event === 'string' ? event : '',
+    data: data ?? null,
+  };
+}
+
+/** The frame for any log entry, by its kind. */
+export const entryFrame = (entry: LogEntry): LogFrame =>
+  entry.kind === 'event' ? eventFrame(entry) : msgFrame(entry);
+
+function parseBody(body: string): Record<string, unknown> {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null && 'text' in parsed) {
-      return String((parsed as { text: unknown }).text);
-    }
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
   } catch {
-    // fall through: a body we cannot read is shown empty rather than crashing a replay
+    return {};
   }
-  return '';
+}
+
+function textOf(body: string): string {
+  // A body we cannot read is shown empty rather than crashing a replay.
+  const { text } = parseBody(body);
+  return typeof text === 'string' ? text : '';
 }
 
 export function errorFrame(

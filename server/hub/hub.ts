@@ -62,6 +62,7 @@ export function createHub(deps: HubDeps): Hub {
   const onStreamMessage = (fanout: Fanout) => (message: BrokerMessage) => {
     switch (message.type) {
       case 'msg':
+      case 'event':
         for (const sub of fanout.subs) sub.offer(message);
         return;
       case 'presence':

@@ -5,9 +5,9 @@
  * `cursor + 1`. A seq further ahead means something was missed (a broker publish lost), and the
  * missing part is read from the log before going on. Nothing is skipped silently.
  */
-import type { MsgFrame, ServerFrame } from '../../shared/protocol.js';
+import type { LogFrame, ServerFrame } from '../../shared/protocol.js';
 import type { LogStore } from '../storage/storage.js';
-import { msgFrame } from './frames.js';
+import { entryFrame } from './frames.js';
 
 export interface SubscriptionOwner {
   readonly userId: string | null;
@@ -23,7 +23,7 @@ export class Subscription {
   cursor = 0;
   active = true;
   private catchingUp = true;
-  private held: MsgFrame[] = [];
+  private held: LogFrame[] = [];
 
   constructor(
     readonly stream: string,
@@ -63,7 +63,7 @@ export class Subscription {
   }
 
   /** A live frame from the broker. */
-  offer(frame: MsgFrame): void {
+  offer(frame: LogFrame): void {
     if (!this.active) return;
     if (this.catchingUp) {
       this.held.push(frame);
@@ -91,7 +91,7 @@ export class Subscription {
       for (const entry of entries) {
         if (entry.seq <= this.cursor) continue;
         this.cursor = entry.seq;
-        this.owner.send(msgFrame(entry));
+        this.owner.send(entryFrame(entry));
       }
       if (entries.length < FILL_BATCH) return;
     }

@@ -15,6 +15,9 @@ import {
   type AckFrame,
   type ClientFrame,
   type ErrorFrame,
+  type EventFrame,
+  type JobFrame,
+  type LogFrame,
   type MsgFrame,
   PROTOCOL_VERSION,
   type PresenceFrame,
@@ -51,6 +54,10 @@ export type ClientEvents = {
   state: (state: ConnectionState) => void;
   welcome: (frame: WelcomeFrame) => void;
   message: (frame: MsgFrame) => void;
+  /** A pushed event in a subscribed stream (push API, finished jobs), in seq order with messages. */
+  event: (frame: EventFrame) => void;
+  /** A job's latest state (progress, then done or failed). */
+  job: (frame: JobFrame) => void;
   subscribed: (info: SubscribedInfo) => void;
   resync: (frame: ResyncFrame) => void;
   presence: (frame: PresenceFrame) => void;
@@ -412,7 +419,11 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         this.onWelcome(frame);
         return;
       case 'msg':
-        this.onMsg(frame);
+      case 'event':
+        this.onLogFrame(frame);
+        return;
+      case 'job':
+        this.emit('job', frame);
         return;
       case 'ack':
         this.onAck(frame);
@@ -486,7 +497,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     for (const entry of this.outbox.pending()) this.sendEntry(entry);
   }
 
-  private onMsg(frame: MsgFrame): void {
+  private onLogFrame(frame: LogFrame): void {
     const state = this.streams.get(frame.stream);
     if (!state || state.cursor === undefined) return;
     if (frame.seq <= state.cursor) return; // a duplicate: already held
@@ -497,6 +508,10 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       return;
     }
     state.cursor = frame.seq;
+    if (frame.type === 'event') {
+      this.emit('event', frame);
+      return;
+    }
     const own = this.outbox.acked(frame.clientMsgId, frame.seq, frame.id);
     if (own) this.emit('outbox', own);
     this.emit('message', frame);

@@ -1,0 +1,65 @@
+/**
+ * Versioned migrations for PostgreSQL, mirroring `sqlite-schema.ts`: the same tables and
+ * constraints, with BIGINT for seqs and millisecond timestamps. `schema_migrations` records which
+ * have run; each runs in its own transaction at start-up, under an advisory lock so that processes
+ * starting together migrate once. Append new migrations; never edit a released one.
+ */
+export const postgresMigrations: readonly string[] = [
+  `
+  CREATE TABLE users (
+    id            TEXT PRIMARY KEY,
+    username      TEXT NOT NULL,
+    username_key  TEXT NOT NULL UNIQUE,
+    password_hash TEXT NOT NULL,
+    role          TEXT NOT NULL,
+    created_at    BIGINT NOT NULL
+  );
+  CREATE TABLE sessions (
+    id         TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    expires_at BIGINT NOT NULL,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE rooms (
+    id         TEXT PRIMARY KEY,
+    title      TEXT NOT NULL,
+    topic      TEXT NOT NULL DEFAULT '',
+    created_by TEXT,
+    created_at BIGINT NOT NULL
+  );
+  CREATE TABLE members (
+    room_id   TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user_id   TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    joined_at BIGINT NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  );
+  CREATE INDEX members_by_user ON members(user_id);
+  -- One row per stream holding its newest seq: appends bump it inside the write transaction, and
+  -- the row lock that takes serializes seq assignment per stream, so seqs are gap-free and commit
+  -- in order.
+  CREATE TABLE streams (
+    stream TEXT PRIMARY KEY,
+    head   BIGINT NOT NULL
+  );
+  CREATE TABLE log (
+    stream        TEXT NOT NULL,
+    seq           BIGINT NOT NULL,
+    id            TEXT NOT NULL UNIQUE,
+    ts            BIGINT NOT NULL,
+    sender_id     TEXT NOT NULL,
+    sender_name   TEXT NOT NULL,
+    client_msg_id TEXT NOT NULL,
+    kind          TEXT NOT NULL,
+    body          TEXT NOT NULL,
+    PRIMARY KEY (stream, seq),
+    CONSTRAINT log_sender_client_msg UNIQUE (sender_id, client_msg_id)
+  );
+  CREATE TABLE read_positions (
+    user_id TEXT NOT NULL,
+    stream  TEXT NOT NULL,
+    seq     BIGINT NOT NULL,
+    PRIMARY KEY (user_id, stream)
+  );
+  `,
+];
