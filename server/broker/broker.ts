@@ -49,5 +49,11 @@ export interface Broker {
   /** Takes one token from the bucket named `key`. */
   consume(key: string, rule: RateRule): Promise<RateResult>;
 
+  /**
+   * Whether the broker can reach what it shares state through, for a readiness check or a log
+   * line; `detail` says what is wrong when `ok` is false. Optional: in-process brokers are always ok.
+   */
+  health?(): { ok: boolean; detail: string };
+
   close(): Promise<void>;
 }

@@ -126,6 +126,10 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
       return { ok: false, retryAfterMs: Math.ceil((1 - bucket.tokens) * rule.refillMs) };
     },
 
+    health() {
+      return { ok: true, detail: 'in-process' };
+    },
+
     async close() {
       clearInterval(timer);
       channels.clear();

@@ -13,7 +13,7 @@ import {
 } from '../../shared/protocol.js';
 import { streamChannel, userChannel } from '../broker/broker.js';
 import { randomId } from '../ids.js';
-import { errorText } from '../log.js';
+import { errorText, type LogFields } from '../log.js';
 import type { AppendResult, AuthSession, User } from '../storage/storage.js';
 import { WRITABLE_KINDS } from './access.js';
 import type { Conn } from './conn.js';
@@ -97,7 +97,7 @@ export class Session implements SubscriptionOwner {
         return;
       case 'hello':
         if (frame.type === 'hello') {
-          this.guard(this.onHello(frame.v, frame.token));
+          this.guard(this.onHello(frame.v, frame.token, frame.quiet === true));
         } else {
           this.protocolError({ code: 'hello_required', message: 'the first frame must be hello' });
         }
@@ -146,7 +146,7 @@ export class Session implements SubscriptionOwner {
     }
   }
 
-  private async onHello(version: number, token: string | undefined): Promise<void> {
+  private async onHello(version: number, token: string | undefined, quiet: boolean): Promise<void> {
     if (version !== PROTOCOL_VERSION) {
       this.close('protocol_version', `server speaks protocol ${PROTOCOL_VERSION}, client sent ${version}`);
       return;
@@ -162,15 +162,16 @@ export class Session implements SubscriptionOwner {
     this.state = 'open';
     this.hub.registerUser(this);
     const { user } = this.auth;
-    this.send({
-      type: 'welcome',
-      v: PROTOCOL_VERSION,
-      connId: this.connId,
-      user: { id: user.id, name: user.username, role: user.role },
-      heartbeatMs: this.hub.config.heartbeatMs,
-      replayLimit: this.hub.config.replayLimit,
-    });
-    this.hub.log.info('conn.open', {
+    if (!quiet)
+      this.send({
+        type: 'welcome',
+        v: PROTOCOL_VERSION,
+        connId: this.connId,
+        user: { id: user.id, name: user.username, role: user.role },
+        heartbeatMs: this.hub.config.heartbeatMs,
+        replayLimit: this.hub.config.replayLimit,
+      });
+    this.lifecycleLog('conn.open', {
       conn: this.connId,
       user: user.username,
       transport: this.conn.transport,
@@ -440,7 +441,7 @@ export class Session implements SubscriptionOwner {
   close(name: CloseName, reason: string): void {
     if (this.state === 'closed') return;
     this.conn.close(name, reason);
-    this.hub.log.info('conn.close', {
+    this.lifecycleLog('conn.close', {
       conn: this.connId,
       user: this.auth?.user.username,
       code: CloseCode[name].code,
@@ -452,7 +453,7 @@ export class Session implements SubscriptionOwner {
   /** The transport reports that the connection ended from the client side. */
   closed(code?: number): void {
     if (this.state === 'closed') return;
-    this.hub.log.info('conn.closed', { conn: this.connId, user: this.auth?.user.username, code });
+    this.lifecycleLog('conn.closed', { conn: this.connId, user: this.auth?.user.username, code });
     this.cleanup();
   }
 
@@ -464,6 +465,12 @@ export class Session implements SubscriptionOwner {
     for (const stream of [...this.subs.keys()]) this.dropSubscription(stream, !this.polling);
     if (wasOpen) this.hub.unregisterUser(this);
     this.hub.forget(this);
+  }
+
+  /** A socket's open and close are events worth a line; each short poll request is not. */
+  private lifecycleLog(event: string, fields: LogFields): void {
+    if (this.polling) this.hub.log.debug(event, fields);
+    else this.hub.log.info(event, fields);
   }
 
   private userRef(): UserRef {

@@ -115,6 +115,10 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
       return [typeof code === 'number' ? code : 1006, err instanceof Error ? err.message : 'request failed'];
     };
 
+    /** After the first welcome, polls continue a session the client has: skip the welcome. */
+    const withQuietHello = (frames: ClientFrame[]): ClientFrame[] =>
+      frames.map((f) => (f.type === 'hello' && welcomed ? { ...f, quiet: true } : f));
+
     const loop = async () => {
       while (!closed) {
         poll = new AbortController();
@@ -122,8 +126,12 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         let answer: PollAnswer;
         try {
           answer = options.short
-            ? await request(options.short.path ?? '/api/lab/short-poll', handlers.prelude(), poll.signal)
-            : await request('/api/poll', handlers.prelude(), poll.signal, { hold });
+            ? await request(
+                options.short.path ?? '/api/lab/short-poll',
+                withQuietHello(handlers.prelude()),
+                poll.signal,
+              )
+            : await request('/api/poll', withQuietHello(handlers.prelude()), poll.signal, { hold });
         } catch (err) {
           if (closed) return;
           if (restart) {
@@ -145,7 +153,10 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
       if (sending || closed || outbox.length === 0) return;
       sending = true;
       const batch = outbox.splice(0);
-      const hello = handlers.prelude().filter((f) => f.type === 'hello');
+      const hello = handlers
+        .prelude()
+        .filter((f) => f.type === 'hello')
+        .map((f) => ({ ...f, quiet: true }));
       try {
         deliver(await request('/api/poll/send', [...hello, ...batch], all.signal));
       } catch (err) {

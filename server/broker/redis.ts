@@ -1,0 +1,527 @@
+/**
+ * The broker for several Switchboard processes: fan-out over Redis pub/sub, presence and rate
+ * limits in Redis keys changed only by Lua scripts (so each change is atomic across processes).
+ * Runs `tests/contracts/broker.contract.ts`, as the memory broker does.
+ *
+ * Keys, all under `keyPrefix`:
+ *   ch:<channel>                          pub/sub channel (JSON of a BrokerMessage)
+ *   presence:<stream>                     zset userId -> when their last connection expires (ms)
+ *   presence-names:<stream>               hash userId -> display name
+ *   presence-conns:<bytes>:<stream>:<id>  hash connId -> expiry, one per present user
+ *   presence-due                          zset stream -> earliest expiry in it, for the sweep
+ *   rate:<key>                            hash {tokens, at}: one token bucket
+ *
+ * NOTE: times in presence and buckets come from Redis (`TIME` inside the scripts), not from each
+ * process, so processes with skewed clocks still agree on what has expired and what has refilled.
+ *
+ * NOTE: Redis being down never crashes the process: publishes are dropped (delivery is at most
+ * once by design, and the log and cursors restore completeness), presence calls reject at once
+ * for the caller to handle, and `consume` falls back to a local bucket (see there).
+ *
+ * @example
+ * const broker = createRedisBroker({ url: 'redis://127.0.0.1:6379', keyPrefix: 'sb:', log });
+ */
+import { createHash } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { UserRef } from '../../shared/protocol.js';
+import { errorText, type Logger } from '../log.js';
+import type { Broker, BrokerMessage } from './broker.js';
+import { decodeBrokerMessage } from './decode.js';
+import { createMemoryBroker } from './memory.js';
+
+export interface RedisBrokerOptions {
+  /** e.g. `redis://127.0.0.1:6379`, or `redis://:password@host:6379/0`. */
+  url: string;
+  /** Put before every key and channel, so that deployments (or test runs) can share one Redis. */
+  keyPrefix?: string;
+  /** How often expired presence is swept, in ms; default 2000. */
+  sweepMs?: number;
+  /** A command slower than this fails (and `consume` falls back); default 2000 ms. */
+  commandTimeoutMs?: number;
+  /** Outages are reported once each, when they start and when they end. */
+  log?: Logger;
+}
+
+/** A Lua script run by EVALSHA, loaded with EVAL when Redis does not have it (yet, or any more). */
+interface Script {
+  lua: string;
+  sha: string;
+  keys: number;
+}
+
+const script = (keys: number, body: string): Script => {
+  const lua = `${LUA_HELPERS}\n${body}`;
+  return { lua, sha: createHash('sha1').update(lua).digest('hex'), keys };
+};
+
+const LUA_HELPERS = `
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+-- Deletes a user's expired connections; returns the latest live expiry, or 0 when none is left.
+local function live_until(conns, now)
+  local latest = 0
+  local flat = redis.call('HGETALL', conns)
+  for i = 1, #flat, 2 do
+    local expires = tonumber(flat[i + 1])
+    if expires <= now then
+      redis.call('HDEL', conns, flat[i])
+    elseif expires > latest then
+      latest = expires
+    end
+  end
+  return latest
+end
+-- Files the stream in the due index under its earliest expiry, or drops it when nobody is left.
+local function reindex(index, users, names, stream)
+  local first = redis.call('ZRANGE', users, 0, 0, 'WITHSCORES')
+  if #first == 0 then
+    redis.call('ZREM', index, stream)
+    redis.call('DEL', names)
+  else
+    redis.call('ZADD', index, first[2], stream)
+  end
+end
+-- Makes a key live at least ms longer; never shortens its TTL.
+local function keep(key, ms)
+  local ttl = redis.call('PTTL', key)
+  if ttl == -1 or (ttl >= 0 and ttl < ms) then redis.call('PEXPIRE', key, ms) end
+end
+local function drop_user(users, names, conns, user)
+  redis.call('ZREM', users, user)
+  redis.call('HDEL', names, user)
+  redis.call('DEL', conns)
+end`;
+
+/** KEYS users, names, conns, due; ARGV userId, connId, name, ttlMs, graceMs, stream. 1 = first join. */
+const JOIN = script(
+  4,
+  `
+local now = now_ms()
+local ttl, grace = tonumber(ARGV[4]), tonumber(ARGV[5])
+local before = live_until(KEYS[3], now)
+redis.call('HSET', KEYS[3], ARGV[2], string.format('%d', now + ttl))
+local latest = live_until(KEYS[3], now)
+redis.call('ZADD', KEYS[1], string.format('%d', latest), ARGV[1])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
+keep(KEYS[3], latest - now + grace)
+keep(KEYS[1], ttl + grace)
+keep(KEYS[2], ttl + grace)
+keep(KEYS[4], ttl + grace)
+reindex(KEYS[4], KEYS[1], KEYS[2], ARGV[6])
+if before == 0 then return 1 end
+return 0`,
+);
+
+/** KEYS users, names, conns, due; ARGV userId, connId, stream. 1 = that was the last connection. */
+const LEAVE = script(
+  4,
+  `
+if redis.call('HDEL', KEYS[3], ARGV[2]) == 0 then return 0 end
+local latest = live_until(KEYS[3], now_ms())
+if latest > 0 then
+  redis.call('ZADD', KEYS[1], string.format('%d', latest), ARGV[1])
+  reindex(KEYS[4], KEYS[1], KEYS[2], ARGV[3])
+  return 0
+end
+drop_user(KEYS[1], KEYS[2], KEYS[3], ARGV[1])
+reindex(KEYS[4], KEYS[1], KEYS[2], ARGV[3])
+return 1`,
+);
+
+/** KEYS users, names. Returns [id, name, id, name, ...] of users with a live connection. */
+const LIST = script(
+  2,
+  `
+local out = {}
+for _, user in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], string.format('(%d', now_ms()), '+inf')) do
+  out[#out + 1] = user
+  out[#out + 1] = redis.call('HGET', KEYS[2], user) or ''
+end
+return out`,
+);
+
+/**
+ * KEYS due; ARGV keyPrefix, max streams. Removes users whose every connection expired and returns
+ * them as [stream, id, name, ...]. The removal and the answer are one atomic step, so when several
+ * processes sweep, each expired user is reported by exactly one of them.
+ */
+const SWEEP = script(
+  1,
+  `
+local now = now_ms()
+local prefix = ARGV[1]
+local out = {}
+for _, stream in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', string.format('%d', now), 'LIMIT', 0, tonumber(ARGV[2]))) do
+  local users = prefix .. 'presence:' .. stream
+  local names = prefix .. 'presence-names:' .. stream
+  for _, user in ipairs(redis.call('ZRANGEBYSCORE', users, '-inf', string.format('%d', now))) do
+    out[#out + 1] = stream
+    out[#out + 1] = user
+    out[#out + 1] = redis.call('HGET', names, user) or ''
+    drop_user(users, names, prefix .. 'presence-conns:' .. #stream .. ':' .. stream .. ':' .. user, user)
+  end
+  reindex(KEYS[1], users, names, stream)
+end
+return out`,
+);
+
+/**
+ * KEYS bucket; ARGV burst, refillMs. Returns 0 when a token was taken, else ms until one is due.
+ * The same arithmetic as the memory broker: tokens refill continuously, capped at burst.
+ */
+const CONSUME = script(
+  1,
+  `
+local now = now_ms()
+local burst, refill = tonumber(ARGV[1]), tonumber(ARGV[2])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(state[1]), tonumber(state[2])
+if tokens == nil or at == nil then tokens, at = burst, now end
+tokens = math.min(burst, tokens + math.max(0, now - at) / refill)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) * refill) end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', string.format('%d', now))
+-- A bucket left alone for burst * refillMs is full again: the same as no bucket at all.
+redis.call('PEXPIRE', KEYS[1], math.ceil(burst * refill) + 1000)
+return wait`,
+);
+
+const SWEEP_LIMIT = 500;
+/** How long publishes wait for a SUBSCRIBE in flight before going out anyway. */
+const SUBSCRIBE_WAIT_MS = 1_000;
+/** How long the first commands wait for the first connection before failing like later ones. */
+const FIRST_CONNECT_WAIT_MS = 3_000;
+/** Publishes held back at most while waiting (for a connection or a SUBSCRIBE); more are dropped. */
+const MAX_HELD_PUBLISHES = 10_000;
+
+const noop = () => {};
+
+const settleWithin = (promise: Promise<unknown>, ms: number): Promise<void> =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    timer.unref();
+    promise.then(noop, noop).finally(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+
+/** Where Redis is, for log lines: never the password. */
+function describeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '6379'}`;
+  } catch {
+    return 'the configured URL';
+  }
+}
+
+const isStringArray = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+export function createRedisBroker(options: RedisBrokerOptions): Broker {
+  const prefix = options.keyPrefix ?? 'switchboard:';
+  const sweepMs = options.sweepMs ?? 2_000;
+  const graceMs = Math.max(60_000, sweepMs * 10);
+  const log = options.log;
+  const where = describeUrl(options.url);
+
+  const connection: RedisOptions = {
+    connectTimeout: 3_000,
+    // Full jitter, capped at one second: many processes reconnecting do not arrive together.
+    retryStrategy: (times) => 50 + Math.random() * Math.min(1_000, 50 * 2 ** times),
+  };
+  // NOTE: commands fail fast while disconnected (no offline queue, one retry), so a caller is
+  // never stuck behind an outage; the subscriber keeps ioredis's queue and waits without limit,
+  // so a SUBSCRIBE made during an outage is sent when Redis is back (and ioredis resubscribes
+  // the channels it had on every reconnect).
+  const cmd = new Redis(options.url, {
+    ...connection,
+    connectionName: 'switchboard-commands',
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: options.commandTimeoutMs ?? 2_000,
+  });
+  const sub = new Redis(options.url, {
+    ...connection,
+    connectionName: 'switchboard-subscriber',
+    maxRetriesPerRequest: null,
+  });
+
+  const channelPrefix = `${prefix}ch:`;
+  const usersKey = (stream: string) => `${prefix}presence:${stream}`;
+  const namesKey = (stream: string) => `${prefix}presence-names:${stream}`;
+  // The stream's length in bytes makes the key unambiguous whatever the stream and user contain.
+  const connsKey = (stream: string, userId: string) =>
+    `${prefix}presence-conns:${Buffer.byteLength(stream)}:${stream}:${userId}`;
+  const dueKey = `${prefix}presence-due`;
+  const rateKey = (key: string) => `${prefix}rate:${key}`;
+
+  let closed = false;
+  let closing: Promise<void> | null = null;
+  const counts = { droppedPublishes: 0, invalidMessages: 0, failedCommands: 0 };
+
+  // --- health and outages ---------------------------------------------------------------------
+  let downSince: number | null = null;
+  let lastError = '';
+  let quietUntil = 0;
+
+  const markDown = (err?: Error) => {
+    lastError = err ? errorText(err) : lastError || 'connection closed';
+    if (closed || downSince !== null) return;
+    downSince = Date.now();
+    log?.warn('redis_unreachable', {
+      at: where,
+      error: lastError,
+      effect: 'publishes dropped, presence calls fail, rate limits per process until it is back',
+    });
+  };
+  const markUp = () => {
+    if (closed || downSince === null || cmd.status !== 'ready' || sub.status !== 'ready') return;
+    log?.info('redis_reachable_again', { at: where, down_ms: Date.now() - downSince });
+    downSince = null;
+  };
+  for (const conn of [cmd, sub]) {
+    conn.on('error', markDown);
+    conn.on('close', () => markDown());
+    conn.on('ready', markUp);
+  }
+  /** A failed command: during an outage already reported; otherwise at most one line per 10 s. */
+  const commandFailed = (event: string, err: unknown) => {
+    counts.failedCommands++;
+    lastError = errorText(err);
+    const t = Date.now();
+    if (closed || downSince !== null || t < quietUntil) return;
+    quietUntil = t + 10_000;
+    log?.warn(event, { at: where, error: lastError });
+  };
+
+  let everReady = false;
+  const firstReady = new Promise<void>((resolve) => {
+    cmd.once('ready', () => {
+      everReady = true;
+      resolve();
+    });
+    setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref();
+  });
+
+  /** Runs a script; commands made before the first connection wait for it (briefly). */
+  const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    if (closed) throw new Error('the Redis broker is closed');
+    if (!everReady) await firstReady;
+    try {
+      return await cmd.evalsha(s.sha, s.keys, ...keys, ...args);
+    } catch (err) {
+      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
+      return cmd.eval(s.lua, s.keys, ...keys, ...args);
+    }
+  };
+
+  // --- publish and subscribe ------------------------------------------------------------------
+  const channels = new Map<string, Set<(message: BrokerMessage) => void>>();
+  /** Settles once every SUBSCRIBE/UNSUBSCRIBE sent so far has (or has had time to). */
+  let subscribed: Promise<unknown> = Promise.resolve();
+  let pendingSubscriptions = 0;
+  let outbox: Promise<void> = Promise.resolve();
+  let held = 0;
+
+  const track = (change: Promise<unknown>) => {
+    pendingSubscriptions++;
+    const settled = settleWithin(change, SUBSCRIBE_WAIT_MS).finally(() => {
+      pendingSubscriptions--;
+    });
+    subscribed = Promise.all([subscribed, settled]).then(noop);
+  };
+
+  const send = (redisChannel: string, payload: string) => {
+    if (closed || cmd.status !== 'ready') {
+      counts.droppedPublishes++;
+      return;
+    }
+    cmd.publish(redisChannel, payload).catch((err: unknown) => {
+      counts.droppedPublishes++;
+      commandFailed('redis_publish_failed', err);
+    });
+  };
+
+  sub.on('message', (redisChannel: string, raw: string) => {
+    if (!redisChannel.startsWith(channelPrefix)) return;
+    const channel = redisChannel.slice(channelPrefix.length);
+    const handlers = channels.get(channel);
+    if (!handlers || handlers.size === 0) return;
+    const decoded = decodeBrokerMessage(raw);
+    if (!decoded.ok) {
+      counts.invalidMessages++;
+      // The first, then every 100th: a flood of bad messages must not become a flood of lines.
+      if (counts.invalidMessages % 100 === 1) {
+        log?.warn('broker_message_dropped', {
+          channel,
+          reason: decoded.reason,
+          total: counts.invalidMessages,
+        });
+      }
+      return;
+    }
+    for (const handler of handlers) {
+      try {
+        handler(decoded.message);
+      } catch (err) {
+        log?.error('broker_handler_failed', { channel, error: errorText(err) });
+      }
+    }
+  });
+
+  // --- presence expiry ------------------------------------------------------------------------
+  const expiredHandlers: ((stream: string, user: UserRef) => void)[] = [];
+  let sweeping = false;
+  const sweep = async () => {
+    // A process that does not report expiries leaves them to the processes that do.
+    if (sweeping || closed || expiredHandlers.length === 0 || cmd.status !== 'ready') return;
+    sweeping = true;
+    try {
+      const flat = await run(SWEEP, [dueKey], [prefix, SWEEP_LIMIT]);
+      if (!isStringArray(flat)) throw new Error('the presence sweep returned an unexpected reply');
+      for (let i = 0; i + 2 < flat.length; i += 3) {
+        const stream = flat[i] as string;
+        const user: UserRef = { id: flat[i + 1] as string, name: flat[i + 2] as string };
+        for (const handler of expiredHandlers) {
+          try {
+            handler(stream, user);
+          } catch (err) {
+            log?.error('presence_expiry_handler_failed', { stream, error: errorText(err) });
+          }
+        }
+      }
+    } catch (err) {
+      commandFailed('redis_presence_sweep_failed', err);
+    } finally {
+      sweeping = false;
+    }
+  };
+  const timer = setInterval(() => void sweep(), sweepMs);
+  timer.unref();
+
+  // NOTE: when Redis cannot be asked, `consume` answers from a bucket in this process rather than
+  // allowing everything: limits such as login attempts keep protecting, at worst multiplied by
+  // the number of processes, until Redis is back. Refusing everything instead would turn a Redis
+  // outage into a chat outage.
+  const local = createMemoryBroker({ sweepMs: 60_000 });
+
+  const quit = async (conn: Redis) => {
+    if (conn.status === 'ready') await settleWithin(conn.quit(), 1_000);
+    conn.disconnect();
+  };
+
+  return {
+    name: 'redis',
+
+    publish(channel, message) {
+      if (closed) return;
+      const redisChannel = channelPrefix + channel;
+      let payload: string;
+      try {
+        payload = JSON.stringify(message);
+      } catch {
+        counts.droppedPublishes++;
+        return;
+      }
+      if (everReady && pendingSubscriptions === 0 && held === 0) {
+        send(redisChannel, payload);
+        return;
+      }
+      // NOTE: a subscribe() followed by a publish() in this process must see that publish, as
+      // with the memory broker; the SUBSCRIBE and the PUBLISH travel on different connections,
+      // so publishes wait (in order, briefly) for subscription changes still in flight.
+      if (held >= MAX_HELD_PUBLISHES) {
+        counts.droppedPublishes++;
+        return;
+      }
+      held++;
+      const gate = Promise.all([subscribed, firstReady]);
+      outbox = outbox
+        .then(() => gate)
+        .then(() => {
+          held--;
+          send(redisChannel, payload);
+        });
+    },
+
+    subscribe(channel, handler) {
+      let handlers = channels.get(channel);
+      if (!handlers) {
+        handlers = new Set();
+        channels.set(channel, handlers);
+        track(sub.subscribe(channelPrefix + channel));
+      }
+      handlers.add(handler);
+      const own = handlers;
+      return () => {
+        if (!own.delete(handler) || own.size > 0 || channels.get(channel) !== own) return;
+        channels.delete(channel);
+        if (!closed) track(sub.unsubscribe(channelPrefix + channel));
+      };
+    },
+
+    async presenceJoin(stream, user, connId, ttlMs) {
+      const joined = await run(
+        JOIN,
+        [usersKey(stream), namesKey(stream), connsKey(stream, user.id), dueKey],
+        [user.id, connId, user.name, Math.max(1, Math.ceil(ttlMs)), graceMs, stream],
+      );
+      return joined === 1;
+    },
+    async presenceLeave(stream, userId, connId) {
+      const last = await run(
+        LEAVE,
+        [usersKey(stream), namesKey(stream), connsKey(stream, userId), dueKey],
+        [userId, connId, stream],
+      );
+      return last === 1;
+    },
+    async presenceList(stream) {
+      const flat = await run(LIST, [usersKey(stream), namesKey(stream)], []);
+      if (!isStringArray(flat)) throw new Error('the presence list returned an unexpected reply');
+      const users: UserRef[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2)
+        users.push({ id: flat[i] as string, name: flat[i + 1] as string });
+      return users;
+    },
+    onPresenceExpired(handler) {
+      expiredHandlers.push(handler);
+    },
+
+    async consume(key, rule) {
+      try {
+        const wait = Number(await run(CONSUME, [rateKey(key)], [rule.burst, rule.refillMs]));
+        return wait > 0 ? { ok: false, retryAfterMs: wait } : { ok: true };
+      } catch (err) {
+        commandFailed('redis_rate_limit_failed', err);
+        return local.consume(key, rule);
+      }
+    },
+
+    health() {
+      const ok = cmd.status === 'ready' && sub.status === 'ready';
+      const dropped = `${counts.droppedPublishes} publishes dropped, ${counts.invalidMessages} invalid messages`;
+      if (ok) return { ok, detail: `redis ${where}: connected; ${dropped}` };
+      return {
+        ok,
+        detail:
+          `redis ${where}: commands ${cmd.status}, subscriber ${sub.status}` +
+          `${lastError ? ` (${lastError})` : ''}; reconnecting by itself; is Redis running there?`,
+      };
+    },
+
+    async close() {
+      if (!closing) {
+        closed = true;
+        clearInterval(timer);
+        channels.clear();
+        closing = Promise.all([local.close(), quit(cmd), quit(sub)]).then(noop);
+      }
+      await closing;
+    },
+  };
+}

@@ -1,0 +1,494 @@
+/**
+ * Storage on PostgreSQL through node-postgres, for several Switchboard processes sharing one
+ * database. It behaves as `sqlite.ts` does: both run `tests/contracts/storage.contract.ts`.
+ *
+ * NOTE: durability. With `synchronous_commit=on` (PostgreSQL's default) a COMMIT returns only after
+ * its WAL record is flushed, so an acknowledged message survives a crash of either process or of
+ * the database host; `describe()` reports the level in force.
+ *
+ * @example
+ * const storage = await openPostgresStorage({ url: 'postgres://switchboard@db:5432/switchboard' });
+ */
+import { DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
+import { randomId } from '../ids.js';
+import { errorText, type Logger } from '../log.js';
+import { postgresMigrations } from './postgres-schema.js';
+import type { AppendInput, AppendResult, LogEntry, Role, Room, Storage, User } from './storage.js';
+
+export interface PostgresOptions {
+  /** A connection URL, e.g. `postgres://user:password@127.0.0.1:5432/switchboard`. */
+  url: string;
+  /**
+   * A schema of its own, created when missing and put on every pooled connection's search_path
+   * (one per test run keeps runs apart). Default: the server's search_path, usually `public`.
+   */
+  schema?: string;
+  /** Connections in the pool; default 10. */
+  poolSize?: number;
+  /** Where to report errors of idle pooled connections (a restarted server, say). */
+  log?: Logger;
+}
+
+interface LogRow {
+  stream: string;
+  seq: number;
+  id: string;
+  ts: number;
+  sender_id: string;
+  sender_name: string;
+  client_msg_id: string;
+  kind: string;
+  body: string;
+}
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: string;
+  created_at: number;
+  password_hash: string;
+}
+
+const toEntry = (row: LogRow): LogEntry => ({
+  stream: row.stream,
+  seq: row.seq,
+  id: row.id,
+  ts: row.ts,
+  senderId: row.sender_id,
+  senderName: row.sender_name,
+  clientMsgId: row.client_msg_id,
+  kind: row.kind,
+  body: row.body,
+});
+
+const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  role: row.role as Role,
+  createdAt: row.created_at,
+});
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+/** The first key of the migration advisory lock ("SWMG"); the second is the schema's hash. */
+const MIGRATION_LOCK = 0x53574d47;
+/** deadlock_detected and serialization_failure: nothing was stored, so the batch can run again. */
+const RETRYABLE = new Set(['40P01', '40001']);
+const APPEND_ATTEMPTS = 3;
+
+// NOTE: BIGINT (seqs, ms timestamps, count(*)) arrives as a string by default because it may pass
+// 2^53. Ours stay far below that, so they are parsed as numbers, for this pool only.
+const types = new TypeOverrides();
+types.setTypeParser(20, Number);
+
+const sql = {
+  // NOTE: seq assignment. Bumping the head with INSERT .. ON CONFLICT DO UPDATE takes the stream
+  // row's lock until the transaction ends, so appends to one stream are serialized across every
+  // process: the transaction that got seq N+1 could only bump after seq N's transaction committed.
+  // A reader following the log therefore never sees N+1 before N, and seqs are gap-free.
+  // The log insert shares the statement, and a (sender, clientMsgId) that already exists, in this
+  // transaction or one that committed while we waited for it, is left alone by DO NOTHING; the
+  // caller then gives the seq back (it still holds the row lock, so nobody saw it) and reads the
+  // winner. That replaces a SAVEPOINT per input: a batch is up to 512 inputs, and more than 64
+  // subtransactions in one transaction overflow PostgreSQL's per-backend cache and slow every
+  // snapshot on the server; it also saves two round trips per input.
+  appendOne: `
+    WITH bumped AS (
+      INSERT INTO streams (stream, head) VALUES ($1, 1)
+      ON CONFLICT (stream) DO UPDATE SET head = streams.head + 1
+      RETURNING head
+    )
+    INSERT INTO log (stream, seq, id, ts, sender_id, sender_name, client_msg_id, kind, body)
+    SELECT $1, bumped.head, $2, $3, $4, $5, $6, $7, $8 FROM bumped
+    ON CONFLICT ON CONSTRAINT log_sender_client_msg DO NOTHING
+    RETURNING seq`,
+  giveBackSeq: 'UPDATE streams SET head = head - 1 WHERE stream = $1',
+  // NOTE: a batch may touch several streams. Locking their rows up front, in one fixed order,
+  // means two processes' batches cannot deadlock on each other's stream rows (each would otherwise
+  // wait a full deadlock_timeout before one is aborted and retried).
+  lockStreams: `
+    INSERT INTO streams (stream, head)
+    SELECT s, 0 FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C"
+    ON CONFLICT (stream) DO UPDATE SET head = streams.head`,
+  byClient: 'SELECT * FROM log WHERE sender_id = $1 AND client_msg_id = $2',
+  readAfter: 'SELECT * FROM log WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+  readBefore: 'SELECT * FROM log WHERE stream = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3',
+  head: 'SELECT head FROM streams WHERE stream = $1',
+  markRead: `
+    INSERT INTO read_positions (user_id, stream, seq)
+    VALUES ($1, $2, LEAST($3::bigint, coalesce((SELECT head FROM streams WHERE stream = $2), 0)))
+    ON CONFLICT (user_id, stream) DO UPDATE SET seq = GREATEST(read_positions.seq, excluded.seq)
+    RETURNING seq`,
+  readPosition: `
+    WITH p AS (
+      SELECT coalesce((SELECT seq FROM read_positions WHERE user_id = $1 AND stream = $2), 0) AS read_seq
+    )
+    SELECT p.read_seq,
+      (SELECT count(*) FROM log l WHERE l.stream = $2 AND l.seq > p.read_seq AND l.sender_id <> $1) AS unread
+    FROM p`,
+  // NOTE: the first user ever is the admin. SHARE ROW EXCLUSIVE conflicts with itself and with
+  // row writes, so concurrent sign-ups (from any process) take turns and each sees every user
+  // committed before it; reads and foreign-key checks on users are not blocked.
+  lockUsers: 'LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE',
+  insertUser: `
+    INSERT INTO users (id, username, username_key, password_hash, role, created_at)
+    SELECT $1, $2, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END, $5
+    ON CONFLICT (username_key) DO NOTHING
+    RETURNING role`,
+  userByKey: 'SELECT * FROM users WHERE username_key = $1',
+  userById: 'SELECT * FROM users WHERE id = $1',
+  insertSession: `
+    INSERT INTO sessions (id, token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
+  sessionByHash: `
+    SELECT s.id AS session_id, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = $1 AND s.expires_at > $2`,
+  deleteSession: 'DELETE FROM sessions WHERE id = $1',
+  insertRoom: 'INSERT INTO rooms (id, title, topic, created_by, created_at) VALUES ($1, $2, $3, $4, $5)',
+  roomById: 'SELECT id, title, topic, created_at FROM rooms WHERE id = $1',
+  countRooms: 'SELECT count(*) AS n FROM rooms',
+  // One statement, so every room's numbers come from one snapshot (and one round trip).
+  listRooms: `
+    SELECT r.id, r.title, r.topic, r.created_at, x.member_count, x.joined, x.head, x.read_seq,
+      CASE WHEN x.joined THEN
+        (SELECT count(*) FROM log l
+         WHERE l.stream = 'room:' || r.id AND l.seq > x.read_seq AND l.sender_id <> $1)
+      ELSE 0 END AS unread
+    FROM rooms r CROSS JOIN LATERAL (
+      SELECT
+        (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
+        EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = $1) AS joined,
+        coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
+        coalesce((SELECT seq FROM read_positions p
+                  WHERE p.user_id = $1 AND p.stream = 'room:' || r.id), 0) AS read_seq
+    ) x
+    ORDER BY r.created_at, r.id COLLATE "C"`,
+  join: 'INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+  leave: 'DELETE FROM members WHERE room_id = $1 AND user_id = $2',
+  isMember: 'SELECT 1 AS one FROM members WHERE room_id = $1 AND user_id = $2',
+  facts: `
+    SELECT current_setting('server_version') AS server_version, current_database() AS database,
+      current_schema() AS schema, current_setting('synchronous_commit') AS synchronous_commit`,
+};
+
+export async function openPostgresStorage(options: PostgresOptions): Promise<Storage> {
+  const { schema } = options;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(
+      `schema ${JSON.stringify(schema.slice(0, 80))} is not a plain name; use 1 to 63 of a-z, 0-9 and _, ` +
+        'not starting with a digit',
+    );
+  }
+  const poolSize = options.poolSize ?? 10;
+  const pool = new Pool({
+    connectionString: options.url,
+    max: poolSize,
+    connectionTimeoutMillis: 5_000,
+    types,
+    // NOTE: set per connection before the pool hands it out (and awaited), rather than as a
+    // start-up `options` parameter, which an `?options=` in the URL would silently replace.
+    ...(schema === undefined
+      ? {}
+      : {
+          onConnect: async (client) => {
+            await client.query(`SET search_path TO ${escapeIdentifier(schema)}`);
+          },
+        }),
+  });
+  // An idle connection that the server drops emits here; without a listener it would crash us.
+  pool.on('error', (err) => options.log?.warn('postgres_idle_connection_error', { error: errorText(err) }));
+
+  try {
+    await migrate(pool, schema);
+  } catch (err) {
+    await pool.end().catch(() => {});
+    throw startError(options.url, err);
+  }
+
+  const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      // A connection that cannot even roll back is discarded rather than returned to the pool.
+      await client.query('ROLLBACK').catch((rollbackErr: Error) => {
+        broken = rollbackErr;
+      });
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  const appendOne = async (client: PoolClient, input: AppendInput): Promise<AppendResult> => {
+    const id = randomId();
+    const ts = Date.now();
+    const inserted = await client.query<{ seq: number }>(sql.appendOne, [
+      input.stream,
+      id,
+      ts,
+      input.senderId,
+      input.senderName,
+      input.clientMsgId,
+      input.kind,
+      input.body,
+    ]);
+    const created = inserted.rows[0];
+    if (created) {
+      const entry: LogEntry = {
+        stream: input.stream,
+        seq: created.seq,
+        id,
+        ts,
+        senderId: input.senderId,
+        senderName: input.senderName,
+        clientMsgId: input.clientMsgId,
+        kind: input.kind,
+        body: input.body,
+      };
+      return { status: 'created', entry };
+    }
+    await client.query(sql.giveBackSeq, [input.stream]);
+    const existing = (await client.query<LogRow>(sql.byClient, [input.senderId, input.clientMsgId])).rows[0];
+    if (!existing) {
+      throw new Error(`append: (${input.senderId}, ${input.clientMsgId}) conflicted, yet no entry holds it`);
+    }
+    const same =
+      existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
+    return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
+  };
+
+  const appendBatch = (inputs: readonly AppendInput[]) =>
+    transaction(async (client) => {
+      const streams = [...new Set(inputs.map((input) => input.stream))];
+      if (streams.length > 1) await client.query(sql.lockStreams, [streams]);
+      const results: AppendResult[] = [];
+      for (const input of inputs) results.push(await appendOne(client, input));
+      return results;
+    });
+
+  const rows = async <R extends object>(text: string, values: unknown[] = []): Promise<R[]> =>
+    (await pool.query<R & Record<string, unknown>>(text, values)).rows;
+
+  let closing: Promise<void> | null = null;
+
+  const storage: Storage = {
+    name: 'postgres',
+    async describe() {
+      const [facts] = await rows<Record<string, string | null>>(sql.facts);
+      return {
+        engine: 'postgres',
+        server_version: String(facts?.server_version),
+        database: String(facts?.database),
+        schema: String(facts?.schema),
+        synchronous_commit: String(facts?.synchronous_commit),
+        pool_max: String(poolSize),
+      };
+    },
+    async close() {
+      closing ??= pool.end();
+      await closing;
+    },
+
+    async append(inputs) {
+      if (inputs.length === 0) return [];
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await appendBatch(inputs);
+        } catch (err) {
+          const retryable = err instanceof DatabaseError && RETRYABLE.has(err.code ?? '');
+          if (!retryable || attempt >= APPEND_ATTEMPTS) throw err;
+        }
+      }
+    },
+    async readAfter(stream, afterSeq, limit) {
+      return (await rows<LogRow>(sql.readAfter, [stream, afterSeq, limit])).map(toEntry);
+    },
+    async readBefore(stream, beforeSeq, limit) {
+      const found = await rows<LogRow>(sql.readBefore, [stream, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit]);
+      return found.reverse().map(toEntry);
+    },
+    async head(stream) {
+      return (await rows<{ head: number }>(sql.head, [stream]))[0]?.head ?? 0;
+    },
+
+    async markRead(userId, stream, seq) {
+      return (await rows<{ seq: number }>(sql.markRead, [userId, stream, seq]))[0]?.seq ?? 0;
+    },
+    async readPosition(userId, stream) {
+      const [row] = await rows<{ read_seq: number; unread: number }>(sql.readPosition, [userId, stream]);
+      return { readSeq: row?.read_seq ?? 0, unread: row?.unread ?? 0 };
+    },
+
+    async createUser(input) {
+      return transaction(async (client) => {
+        await client.query(sql.lockUsers);
+        const id = randomId();
+        const createdAt = Date.now();
+        const { rows: inserted } = await client.query<{ role: Role }>(sql.insertUser, [
+          id,
+          input.username,
+          input.usernameKey,
+          input.passwordHash,
+          createdAt,
+        ]);
+        const role = inserted[0]?.role;
+        if (role === undefined) return { status: 'taken' as const };
+        return { status: 'created' as const, user: { id, username: input.username, role, createdAt } };
+      });
+    },
+    async userByKey(key) {
+      const [row] = await rows<UserRow>(sql.userByKey, [key]);
+      return row ? { ...toUser(row), passwordHash: row.password_hash } : null;
+    },
+    async userById(id) {
+      const [row] = await rows<UserRow>(sql.userById, [id]);
+      return row ? toUser(row) : null;
+    },
+
+    async createSession(input) {
+      const id = randomId();
+      await pool.query(sql.insertSession, [id, input.tokenHash, input.userId, input.expiresAt, Date.now()]);
+      return id;
+    },
+    async sessionByTokenHash(tokenHash, now) {
+      const [row] = await rows<UserRow & { session_id: string; expires_at: number }>(sql.sessionByHash, [
+        tokenHash,
+        now,
+      ]);
+      return row ? { sessionId: row.session_id, user: toUser(row), expiresAt: row.expires_at } : null;
+    },
+    async deleteSession(sessionId) {
+      await pool.query(sql.deleteSession, [sessionId]);
+    },
+
+    async createRoom(input): Promise<Room> {
+      const room = {
+        id: input.id ?? randomId(9),
+        title: input.title,
+        topic: input.topic,
+        createdAt: Date.now(),
+      };
+      await pool.query(sql.insertRoom, [room.id, room.title, room.topic, input.createdBy, room.createdAt]);
+      return room;
+    },
+    async roomById(id) {
+      const [row] = await rows<{ id: string; title: string; topic: string; created_at: number }>(
+        sql.roomById,
+        [id],
+      );
+      return row ? { id: row.id, title: row.title, topic: row.topic, createdAt: row.created_at } : null;
+    },
+    async countRooms() {
+      return (await rows<{ n: number }>(sql.countRooms))[0]?.n ?? 0;
+    },
+    async listRooms(userId) {
+      const found = await rows<{
+        id: string;
+        title: string;
+        topic: string;
+        created_at: number;
+        member_count: number;
+        joined: boolean;
+        head: number;
+        read_seq: number;
+        unread: number;
+      }>(sql.listRooms, [userId]);
+      return found.map((row) => ({
+        id: row.id,
+        title: row.title,
+        topic: row.topic,
+        createdAt: row.created_at,
+        memberCount: row.member_count,
+        joined: row.joined,
+        head: row.head,
+        readSeq: row.read_seq,
+        unread: row.unread,
+      }));
+    },
+    async joinRoom(roomId, userId) {
+      return ((await pool.query(sql.join, [roomId, userId, Date.now()])).rowCount ?? 0) > 0;
+    },
+    async leaveRoom(roomId, userId) {
+      return ((await pool.query(sql.leave, [roomId, userId])).rowCount ?? 0) > 0;
+    },
+    async isMember(roomId, userId) {
+      return (await rows(sql.isMember, [roomId, userId])).length > 0;
+    },
+  };
+  return storage;
+}
+
+/**
+ * Creates the schema if asked for one and runs the pending migrations, each in its own
+ * transaction, holding a session advisory lock so that processes starting together take turns:
+ * the second finds the work done.
+ */
+async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
+  const client = await pool.connect();
+  try {
+    const target =
+      schema ??
+      (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ??
+      'public';
+    await client.query('SELECT pg_advisory_lock($1, hashtext($2))', [MIGRATION_LOCK, target]);
+    if (schema !== undefined) await client.query(`CREATE SCHEMA IF NOT EXISTS ${escapeIdentifier(schema)}`);
+    await client.query(
+      'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+    );
+    const current =
+      (await client.query<{ v: number }>('SELECT coalesce(max(version), 0)::int AS v FROM schema_migrations'))
+        .rows[0]?.v ?? 0;
+    if (current > postgresMigrations.length) {
+      throw new Error(
+        `the database is at schema version ${current}, newer than this build knows ` +
+          `(${postgresMigrations.length}); run a newer Switchboard or restore a backup`,
+      );
+    }
+    for (let version = current; version < postgresMigrations.length; version++) {
+      await client.query('BEGIN');
+      try {
+        await client.query(postgresMigrations[version] as string);
+        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
+          version + 1,
+          Date.now(),
+        ]);
+        await client.query('COMMIT');
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw new Error(`migration ${version + 1} failed and was rolled back: ${errorText(err)}`, {
+          cause: err,
+        });
+      }
+    }
+  } finally {
+    // Destroyed rather than pooled: ending the session also releases the advisory lock, whatever
+    // state an error left it in.
+    client.release(true);
+  }
+}
+
+const NETWORK_ERRORS = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
+/** Names where we tried (never the password) and what to do about it. */
+function startError(url: string, err: unknown): Error {
+  let where = 'the configured URL';
+  try {
+    const parsed = new URL(url);
+    where = `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    // An unparsable URL: pg reports it in the error itself.
+  }
+  const code = (err as { code?: unknown } | null)?.code;
+  const timedOut = err instanceof Error && /timeout/i.test(err.message);
+  if ((typeof code === 'string' && NETWORK_ERRORS.has(code)) || timedOut) {
+    const detail = typeof code === 'string' ? code : errorText(err);
+    return new Error(
+      `cannot reach PostgreSQL at ${where} (${detail}); start it, or fix the URL or the network`,
+      { cause: err },
+    );
+  }
+  return new Error(`PostgreSQL storage at ${where} could not start: ${errorText(err)}`, { cause: err });
+}
