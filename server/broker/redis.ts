@@ -311,6 +311,9 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     if (closed) throw new Error('the Redis broker is closed');
     if (!everReady) await firstReady;
+    if (cmd.status !== 'ready') {
+      throw new Error(`Redis at ${where} is unreachable (${cmd.status}); retry once it is back`);
+    }
     try {
       return await cmd.evalsha(s.sha, s.keys, ...keys, ...args);
     } catch (err) {

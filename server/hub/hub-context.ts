@@ -16,6 +16,11 @@ export interface HubContext {
   access(user: User, stream: string): Promise<Access>;
   /** Commits one message and, when it is new, publishes it to the stream's subscribers. */
   commitMessage(input: AppendInput, text: string): Promise<AppendResult>;
+  /**
+   * Typing `active: true` goes out at most once per throttle window per user and stream, across
+   * all their connections; `false` always goes out and opens the window again.
+   */
+  typingAllowed(userId: string, stream: string, active: boolean): boolean;
   addSubscription(sub: Subscription): void;
   removeSubscription(sub: Subscription): void;
   registerUser(session: Session): void;

@@ -58,6 +58,7 @@ export function createHub(deps: HubDeps): Hub {
   const sessions = new Set<Session>();
   const fanouts = new Map<string, Fanout>();
   const users = new Map<string, UserEntry>();
+  const typingSentAt = new Map<string, number>();
 
   const onStreamMessage = (fanout: Fanout) => (message: BrokerMessage) => {
     switch (message.type) {
@@ -111,6 +112,22 @@ export function createHub(deps: HubDeps): Hub {
         broker.publish(streamChannel(input.stream), frame);
       }
       return result;
+    },
+    typingAllowed(userId, stream, active) {
+      const key = `${userId} ${stream}`;
+      if (!active) {
+        typingSentAt.delete(key);
+        return true;
+      }
+      const now = Date.now();
+      const last = typingSentAt.get(key);
+      if (last !== undefined && now - last < config.typingThrottleMs) return false;
+      typingSentAt.set(key, now);
+      // Entries of users who stopped without a `false` are dropped as the map is used.
+      if (typingSentAt.size > 10_000) {
+        for (const [k, at] of typingSentAt) if (now - at > config.typingThrottleMs) typingSentAt.delete(k);
+      }
+      return true;
     },
     addSubscription(sub) {
       let fanout = fanouts.get(sub.stream);

@@ -228,17 +228,20 @@ export class Session implements SubscriptionOwner {
   }
 
   private async joinPresence(stream: string): Promise<void> {
-    const me = this.userRef();
-    if (await this.hub.broker.presenceJoin(stream, me, this.connId, this.presenceTtlMs)) {
-      this.hub.broker.publish(streamChannel(stream), {
-        type: 'presence',
-        stream,
-        kind: 'join',
-        users: [me],
-      });
-    }
+    await this.renewPresence(stream);
     const users = await this.hub.broker.presenceList(stream);
     if (this.subs.has(stream)) this.send({ type: 'presence', stream, kind: 'snapshot', users });
+  }
+
+  /**
+   * Records (or renews) this connection's presence, announcing a join when the user was not
+   * present: on subscribe, and also on a heartbeat after the entry expired or the broker lost it.
+   */
+  private async renewPresence(stream: string): Promise<void> {
+    const me = this.userRef();
+    if (await this.hub.broker.presenceJoin(stream, me, this.connId, this.presenceTtlMs)) {
+      this.hub.broker.publish(streamChannel(stream), { type: 'presence', stream, kind: 'join', users: [me] });
+    }
   }
 
   private dropSubscription(stream: string, leave = true): void {
@@ -333,16 +336,12 @@ export class Session implements SubscriptionOwner {
 
   /**
    * Typing needs access to the stream, not a subscription on this connection (a polling client
-   * sends it in its own request). The throttle is per user and stream, shared by all their
-   * connections; `active: false` always goes through.
+   * sends it in its own request). The hub throttles it per user and stream.
    */
   private async onTyping(stream: string, active: boolean): Promise<void> {
     if (!(await this.checkAccess(stream, stream))) return;
     const user = this.user as User;
-    if (active) {
-      const rule = { burst: 1, refillMs: this.hub.config.typingThrottleMs };
-      if (!(await this.hub.broker.consume(`typing:${user.id}:${stream}`, rule)).ok) return;
-    }
+    if (!this.hub.typingAllowed(user.id, stream, active)) return;
     this.hub.broker.publish(streamChannel(stream), { type: 'typing', stream, user: this.userRef(), active });
   }
 
@@ -371,9 +370,11 @@ export class Session implements SubscriptionOwner {
       return;
     }
     this.send({ type: 'ping' });
-    const me = this.userRef();
     for (const stream of this.subs.keys()) {
-      this.guard(this.hub.broker.presenceJoin(stream, me, this.connId, this.presenceTtlMs));
+      // A failed renewal (broker unreachable) is the broker's to report, not this client's.
+      this.renewPresence(stream).catch((err) =>
+        this.hub.log.debug('presence.renew_failed', { conn: this.connId, error: errorText(err) }),
+      );
     }
   }
 

@@ -23,7 +23,7 @@ test('two users in a new room chat both ways live and see each other typing', as
   await composer(page).press('Enter');
   await expect(messageLog(bobPage).locator('.msg-text')).toHaveText(['hello bob']);
   await expect(bobPage.locator('.typing')).toHaveText('');
-  await expect(messageLog(page).locator('.msg-status')).toHaveText('Sent');
+  await expect(messageLog(page).locator('.msg-status')).toHaveText(['Sent']);
 
   // And back the other way.
   await composer(bobPage).pressSequentially('hi');
@@ -45,4 +45,41 @@ test('Shift+Enter adds a line and Enter sends the whole message', async ({ page 
   await composer(page).press('Enter');
   await expect(messageLog(page).locator('.msg-text')).toHaveText(['first line\nsecond line']);
   await expect(composer(page)).toHaveValue('');
+});
+
+test('a refused send shows the reason in words, and Retry sends it again as a new message', async ({
+  page,
+}) => {
+  // The first send is answered with an error frame as the server would refuse it; the rest pass.
+  let refused = 0;
+  await page.routeWebSocket('**/ws', (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((raw) => {
+      const frame = JSON.parse(String(raw)) as { type: string; clientMsgId?: string };
+      if (frame.type === 'send' && refused === 0) {
+        refused++;
+        ws.send(
+          JSON.stringify({
+            type: 'error',
+            code: 'forbidden',
+            message: 'you are not a member of this room; join it first',
+            ref: frame.clientMsgId,
+          }),
+        );
+        return;
+      }
+      server.send(raw);
+    });
+  });
+  await register(page, uniqueName('retry'));
+  await createRoom(page, `Retry ${uniqueName('')}`);
+  await composer(page).fill('second time lucky');
+  await composer(page).press('Enter');
+  const log = messageLog(page);
+  await expect(log.locator('.msg-status')).toHaveText([
+    'Not sent: you are not a member of this room; join it firstRetry',
+  ]);
+  await log.getByRole('button', { name: 'Retry' }).click();
+  await expect(log.locator('.msg-text')).toHaveText(['second time lucky']);
+  await expect(log.locator('.msg-status')).toHaveText(['Sent']);
 });

@@ -51,6 +51,16 @@ test('a dropped connection counts down to a retry, shows why, and "Retry now" re
   let allow = true;
   // Set by the route handler once the page's socket is up.
   const link: { drop?: () => Promise<void> } = {};
+  // While "down", long-polling (the SDK's fallback) fails as well.
+  await page.route('**/api/poll**', (route) =>
+    allow
+      ? route.continue()
+      : route.fulfill({
+          status: 503,
+          contentType: 'application/json',
+          body: JSON.stringify({ error: { code: 'internal', message: 'e2e: the server is still down' } }),
+        }),
+  );
   await page.routeWebSocket('**/ws', (ws) => {
     if (!allow) {
       void ws.close({ code: 1011, reason: 'e2e: the server is still down' });

@@ -11,10 +11,13 @@ test('at 360 px the room list is a drawer behind a toggle, and nothing scrolls s
   await expect(rooms).toBeHidden();
   await expect(composer(page)).toBeVisible();
 
+  // Keyboard: the drawer takes focus when it opens, and Escape gives it back to the toggle.
   await page.getByRole('button', { name: 'Show rooms' }).click();
   await expect(rooms).toBeVisible();
+  await expect(roomLink(page, 'General')).toBeFocused();
   await page.keyboard.press('Escape');
   await expect(rooms).toBeHidden();
+  await expect(page.getByRole('button', { name: 'Show rooms' })).toBeFocused();
 
   await page.getByRole('button', { name: 'Show rooms' }).click();
   await roomLink(page, 'General').click();

@@ -76,8 +76,10 @@ export async function createRoom(page: Page, title: string, topic = ''): Promise
   await page.getByRole('button', { name: 'New room' }).click();
   await page.getByLabel('Title').fill(title);
   if (topic) await page.getByLabel('Topic (optional)').fill(topic);
+  const before = page.url();
   await page.getByRole('button', { name: 'Create room' }).click();
-  await expect(page).toHaveURL(/\/rooms\/[^/]+$/);
+  await expect(page).not.toHaveURL(before);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
   const id = new URL(page.url()).pathname.split('/').pop();
   if (!id) throw new Error(`no room id in ${page.url()}`);
   return decodeURIComponent(id);

@@ -178,6 +178,21 @@ describe('cursors', () => {
     expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 6 }]);
   });
 
+  it('subscribes a stream added after the socket opened but before welcome', () => {
+    client.connect();
+    latest().open();
+    client.subscribe('room:late');
+    latest().deliver({
+      type: 'welcome',
+      v: 1,
+      connId: 'c1',
+      user: { id: 'u1', name: 'ann', role: 'user' },
+      heartbeatMs: 1000,
+      replayLimit: 1000,
+    });
+    expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:late' }]);
+  });
+
   it('drops duplicates by seq and asks again on a gap instead of showing a hole', () => {
     const seen: number[] = [];
     client.on('message', (m) => seen.push(m.seq));

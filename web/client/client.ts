@@ -118,6 +118,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   private readonly streams = new Map<string, StreamState>();
   private readonly outbox = new Outbox();
   private readonly unsentReads = new Map<string, number>();
+  /** Streams the last prelude subscribed; one added after it (before welcome) is sent on welcome. */
+  private readonly inPrelude = new Set<string>();
   private readonly factories: Record<TransportName, TransportFactory | null>;
   private readonly mode: TransportMode;
   /** The transport the next attempt uses. */
@@ -267,7 +269,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
     if (this.options.token) hello.token = this.options.token;
     const frames: ClientFrame[] = [hello];
+    this.inPrelude.clear();
     for (const [stream, state] of this.streams) {
+      this.inPrelude.add(stream);
       state.resuming = true;
       frames.push(
         state.cursor === undefined ? { type: 'sub', stream } : { type: 'sub', stream, after: state.cursor },
@@ -492,6 +496,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     } else {
       this.startProbing();
     }
+    for (const stream of this.streams.keys()) if (!this.inPrelude.has(stream)) this.sendSub(stream);
     for (const [stream, seq] of this.unsentReads) this.write({ type: 'read', stream, seq });
     this.unsentReads.clear();
     for (const entry of this.outbox.pending()) this.sendEntry(entry);

@@ -1,0 +1,364 @@
+/**
+ * Redis runs the broker contract, each test under a key prefix of its own, plus what only a shared
+ * Redis can show: two brokers on one Redis stand in for two Switchboard processes.
+ *
+ * Needs a server: TEST_REDIS_URL, or redis://127.0.0.1:6379. Without one the suite fails (CI has
+ * one); it never skips. The outage test starts its own redis-server on a free port.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Broker, BrokerMessage } from '../../server/broker/broker.js';
+import { createRedisBroker, type RedisBrokerOptions } from '../../server/broker/redis.js';
+import { createLogger } from '../../server/log.js';
+import type { UserRef } from '../../shared/protocol.js';
+import { runBrokerContract } from './broker.contract.js';
+
+const url = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** Every key this file makes starts with this; all are deleted at the end. */
+const runPrefix = `sbtest:${randomBytes(6).toString('hex')}:`;
+let opened = 0;
+const freshPrefix = (): string => `${runPrefix}${++opened}:`;
+/** The URL without its password, for messages. */
+const redacted = (text: string): string => text.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+
+let raw: Redis;
+
+beforeAll(async () => {
+  let cause = '';
+  raw = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, retryStrategy: () => null });
+  raw.on('error', (err: Error) => {
+    cause ||= err.message;
+  });
+  try {
+    await raw.connect();
+    await raw.ping();
+  } catch (err) {
+    raw.disconnect();
+    throw new Error(
+      `Redis is not reachable at ${redacted(url)} (${cause || (err as Error).message}). ` +
+        'These tests need it: start redis-server or set TEST_REDIS_URL.',
+    );
+  }
+});
+
+afterAll(async () => {
+  if (raw?.status !== 'ready') return;
+  let cursor = '0';
+  do {
+    const [next, keys] = await raw.scan(cursor, 'MATCH', `${runPrefix}*`, 'COUNT', 1000);
+    if (keys.length > 0) await raw.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  await raw.quit();
+});
+
+runBrokerContract('redis', async () => createRedisBroker({ url, keyPrefix: freshPrefix(), sweepMs: 20 }));
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string, limitMs = 2_000) {
+  const deadline = Date.now() + limitMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${limitMs} ms waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+const alice: UserRef = { id: 'u-alice', name: 'alice' };
+const bob: UserRef = { id: 'u-bob', name: 'bob' };
+const msg = (seq: number): BrokerMessage => ({
+  type: 'msg',
+  stream: 'room:lobby',
+  seq,
+  id: `id-${seq}`,
+  ts: 1_700_000_000_000 + seq,
+  from: alice,
+  clientMsgId: `c${seq}`,
+  text: `message ${seq}`,
+});
+
+describe('Redis broker', () => {
+  const brokers: Broker[] = [];
+  const open = (options: Partial<RedisBrokerOptions> & { keyPrefix: string }): Broker => {
+    const broker = createRedisBroker({ url, sweepMs: 20, ...options });
+    brokers.push(broker);
+    return broker;
+  };
+  /** Two "processes" on one Redis, sharing one prefix. */
+  const pair = (): [Broker, Broker] => {
+    const keyPrefix = freshPrefix();
+    return [open({ keyPrefix }), open({ keyPrefix })];
+  };
+  afterEach(async () => {
+    for (const broker of brokers.splice(0)) await broker.close();
+  });
+
+  /** Subscribes, and resolves once the subscription is live in Redis (its own sentinel came back). */
+  const subscribed = async (broker: Broker, channel: string) => {
+    const received: BrokerMessage[] = [];
+    broker.subscribe(channel, (message) => received.push(message));
+    broker.publish(channel, { type: 'pong' });
+    await waitFor(() => received.length > 0, 'the sentinel');
+    received.length = 0;
+    return received;
+  };
+
+  it('a publish on one process reaches a subscriber on another', async () => {
+    const [a, b] = pair();
+    const onB = await subscribed(b, 's:room:lobby');
+
+    a.publish('s:room:lobby', msg(1));
+    a.publish('s:room:lobby', { type: 'member', stream: 'room:lobby', joined: false });
+    a.publish('s:room:lobby', msg(2));
+
+    await waitFor(() => onB.length === 3, 'three messages on B');
+    expect(onB).toEqual([msg(1), { type: 'member', stream: 'room:lobby', joined: false }, msg(2)]);
+  });
+
+  it('presence joined on one process is listed on another, and the last leave can come from either', async () => {
+    const [a, b] = pair();
+
+    expect(await a.presenceJoin('room:lobby', alice, 'conn-a', 60_000)).toBe(true);
+    // Alice's second connection, on the other process, is not a first join.
+    expect(await b.presenceJoin('room:lobby', alice, 'conn-b', 60_000)).toBe(false);
+    expect(await b.presenceJoin('room:lobby', bob, 'conn-c', 60_000)).toBe(true);
+
+    const sorted = (users: UserRef[]) => [...users].sort((x, y) => x.id.localeCompare(y.id));
+    expect(sorted(await b.presenceList('room:lobby'))).toEqual([alice, bob]);
+    expect(sorted(await a.presenceList('room:lobby'))).toEqual([alice, bob]);
+
+    expect(await b.presenceLeave('room:lobby', alice.id, 'conn-a')).toBe(false);
+    expect(await a.presenceLeave('room:lobby', alice.id, 'conn-b')).toBe(true);
+    expect(await a.presenceList('room:lobby')).toEqual([bob]);
+  });
+
+  it('a rate limit used up on one process is used up on the other', async () => {
+    const [a, b] = pair();
+    const rule = { burst: 3, refillMs: 60_000 };
+
+    for (let i = 0; i < 3; i++) expect(await a.consume('send:u-alice', rule)).toEqual({ ok: true });
+
+    const refused = await b.consume('send:u-alice', rule);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(59_000);
+  });
+
+  it('concurrent consumes from two processes never grant more than the burst', async () => {
+    const [a, b] = pair();
+    const rule = { burst: 10, refillMs: 60_000 };
+
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? a : b).consume('login:alice', rule)),
+    );
+
+    expect(results.filter((r) => r.ok)).toHaveLength(10);
+  });
+
+  it('with both processes sweeping, each expired user is reported once, by one of them', async () => {
+    const [a, b] = pair();
+    const reports: string[] = [];
+    a.onPresenceExpired((stream, user) => reports.push(`${stream} ${user.id} ${user.name}`));
+    b.onPresenceExpired((stream, user) => reports.push(`${stream} ${user.id} ${user.name}`));
+    const users = Array.from({ length: 8 }, (_, i): UserRef => ({ id: `u-${i}`, name: `user ${i}` }));
+
+    for (const [i, user] of users.entries()) {
+      await (i % 2 === 0 ? a : b).presenceJoin(i < 4 ? 'room:lobby' : 'room:dev', user, `conn-${i}`, 50);
+    }
+    await waitFor(() => reports.length >= 8, 'eight expiries');
+    await sleep(150); // a few more sweeps on both
+
+    expect([...reports].sort()).toEqual(
+      users.map((user, i) => `${i < 4 ? 'room:lobby' : 'room:dev'} ${user.id} ${user.name}`).sort(),
+    );
+    expect(await a.presenceList('room:lobby')).toEqual([]);
+    expect(await b.presenceList('room:dev')).toEqual([]);
+  });
+
+  it('a process that reports no expiries leaves them to one that does', async () => {
+    const [quiet, listening] = pair();
+    const reports: UserRef[] = [];
+    listening.onPresenceExpired((_stream, user) => reports.push(user));
+
+    await quiet.presenceJoin('room:lobby', alice, 'conn-1', 50);
+
+    await waitFor(() => reports.length === 1, 'the expiry');
+    expect(reports).toEqual([alice]);
+  });
+
+  it('messages that are not valid broker messages are dropped and counted; valid ones still arrive', async () => {
+    const keyPrefix = freshPrefix();
+    const lines: string[] = [];
+    const broker = open({ keyPrefix, log: createLogger('debug', (line) => lines.push(line)) });
+    const received = await subscribed(broker, 's:room:lobby');
+    const channel = `${keyPrefix}ch:s:room:lobby`;
+
+    for (const bad of [
+      'not json',
+      '[1,2]',
+      '{"type":"__proto__"}',
+      '{"type":"msg","stream":"room:lobby"}',
+      '{"type":"member","stream":1,"joined":true}',
+      '{"type":"revoke"}',
+    ]) {
+      await raw.publish(channel, bad);
+    }
+    await raw.publish(channel, JSON.stringify({ type: 'revoke', sessionId: 's-1', extra: 'dropped' }));
+
+    await waitFor(() => received.length === 1, 'the valid message');
+    expect(received).toEqual([{ type: 'revoke', sessionId: 's-1' }]);
+    expect(broker.health?.().detail).toMatch(/6 invalid messages/);
+    // Logged once, not once per message.
+    expect(lines.filter((line) => line.includes('broker_message_dropped'))).toHaveLength(1);
+  });
+
+  it('a handler that throws does not stop the other handlers or later messages', async () => {
+    const keyPrefix = freshPrefix();
+    const broker = open({ keyPrefix, log: createLogger('silent') });
+    broker.subscribe('s:room:lobby', () => {
+      throw new Error('handler bug');
+    });
+    const received = await subscribed(broker, 's:room:lobby');
+
+    broker.publish('s:room:lobby', msg(1));
+    broker.publish('s:room:lobby', msg(2));
+
+    await waitFor(() => received.length === 2, 'both messages');
+    expect(received).toEqual([msg(1), msg(2)]);
+  });
+
+  it('health is ok while connected, and the broker is named redis', async () => {
+    const broker = open({ keyPrefix: freshPrefix() });
+    await waitFor(() => broker.health?.().ok === true, 'a healthy broker');
+    expect(broker.name).toBe('redis');
+    expect(broker.health?.().detail).toMatch(/connected/);
+  });
+});
+
+describe('Redis broker when Redis goes away', () => {
+  let server: ChildProcess | null = null;
+  let broker: Broker | null = null;
+
+  const freePort = async (): Promise<number> => {
+    const probe = createServer();
+    probe.listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const address = probe.address();
+    probe.close();
+    if (address === null || typeof address === 'string') throw new Error('no free port');
+    return address.port;
+  };
+
+  const startRedis = async (port: number): Promise<ChildProcess> => {
+    const child = spawn(
+      'redis-server',
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--daemonize',
+        'no',
+      ],
+      { stdio: 'ignore' },
+    );
+    const probe = new Redis(port, '127.0.0.1', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      retryStrategy: () => null,
+    });
+    probe.on('error', () => {});
+    try {
+      await waitFor(async () => {
+        try {
+          if (probe.status !== 'ready') await probe.connect();
+          return (await probe.ping()) === 'PONG';
+        } catch {
+          probe.disconnect();
+          return false;
+        }
+      }, `redis-server on port ${port}`);
+    } finally {
+      probe.disconnect();
+    }
+    return child;
+  };
+
+  const stop = async (child: ChildProcess | null) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+  };
+
+  afterEach(async () => {
+    await broker?.close();
+    broker = null;
+    await stop(server);
+    server = null;
+  });
+
+  it('does not throw while Redis is down, falls back for rate limits, reports one outage, and recovers with its subscriptions', async () => {
+    if (spawnSync('redis-server', ['--version']).error) {
+      throw new Error('redis-server is not on PATH; this test starts its own (apt-get install redis-server)');
+    }
+    const port = await freePort();
+    server = await startRedis(port);
+    const lines: string[] = [];
+    broker = createRedisBroker({
+      url: `redis://127.0.0.1:${port}`,
+      keyPrefix: 'outage:',
+      sweepMs: 50,
+      log: createLogger('debug', (line) => lines.push(line)),
+    });
+    const live = broker;
+    const received: BrokerMessage[] = [];
+    live.subscribe('s:room:lobby', (message) => received.push(message));
+    live.onPresenceExpired(() => {});
+    live.publish('s:room:lobby', msg(1));
+    await waitFor(() => received.length === 1, 'the first message');
+
+    await stop(server);
+    await waitFor(() => live.health?.().ok === false, 'the broker to notice');
+
+    expect(() => live.publish('s:room:lobby', msg(2))).not.toThrow();
+    const started = Date.now();
+    await expect(live.presenceJoin('room:lobby', alice, 'conn-1', 60_000)).rejects.toThrow(
+      /^Redis at 127\.0\.0\.1:\d+ is unreachable/,
+    );
+    await expect(live.presenceList('room:lobby')).rejects.toThrow();
+    // Failing fast: not the 2 s command timeout, nor the 3 s wait for a first connection.
+    expect(Date.now() - started).toBeLessThan(1_000);
+    // A local bucket stands in: still a limit, not a free-for-all.
+    const rule = { burst: 1, refillMs: 60_000 };
+    expect(await live.consume('login:alice', rule)).toEqual({ ok: true });
+    expect((await live.consume('login:alice', rule)).ok).toBe(false);
+    expect(live.health?.().detail).toMatch(/^redis 127\.0\.0\.1:\d+: commands \w+, subscriber \w+/);
+    await sleep(300); // several failed reconnects and sweeps: still one line
+
+    server = await startRedis(port);
+    await waitFor(() => live.health?.().ok === true, 'the broker to reconnect', 5_000);
+    // The channel is subscribed again without anyone asking: publish until one arrives.
+    let seq = 3;
+    await waitFor(
+      () => {
+        live.publish('s:room:lobby', msg(seq++));
+        return received.length > 1;
+      },
+      'a message after the restart',
+      3_000,
+    );
+    expect(received[0]).toEqual(msg(1));
+    expect(received.some((m) => m.type === 'msg' && m.seq === 2)).toBe(false);
+    expect(await live.presenceJoin('room:lobby', alice, 'conn-1', 60_000)).toBe(true);
+
+    expect(lines.filter((line) => line.includes('redis_unreachable'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('redis_reachable_again'))).toHaveLength(1);
+  });
+});

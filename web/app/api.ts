@@ -1,0 +1,84 @@
+/**
+ * The HTTP API as the SPA calls it. Every call resolves (never rejects) to a value or to an error
+ * whose `message` is the server's sentence, ready to show; `code: 'network'` means no answer.
+ *
+ * @example
+ * const api = createApi();
+ * const result = await api.createRoom({ title: 'Lobby' });
+ * if (!result.ok) form.error.value = result.message;
+ */
+import type { ApiRoom, ApiUser, CreateRoomBody, CredentialsBody, MessagesPage } from '../../shared/api.js';
+
+export type ApiResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; status: number; code: string; message: string };
+
+export interface Api {
+  me(): Promise<ApiResult<{ user: ApiUser }>>;
+  register(body: CredentialsBody): Promise<ApiResult<{ user: ApiUser }>>;
+  login(body: CredentialsBody): Promise<ApiResult<{ user: ApiUser }>>;
+  logout(): Promise<ApiResult<null>>;
+  rooms(): Promise<ApiResult<{ rooms: ApiRoom[] }>>;
+  createRoom(body: { title: string; topic?: string }): Promise<ApiResult<{ room: { id: string } }>>;
+  join(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
+  leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
+  /** A page of history, ascending; `before` is exclusive. */
+  messages(roomId: string, options: { before?: number; limit?: number }): Promise<ApiResult<MessagesPage>>;
+}
+
+function errorOf(status: number, body: unknown): { code: string; message: string } {
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    const error = (body as { error: unknown }).error;
+    if (typeof error === 'object' && error !== null) {
+      const { code, message } = error as { code?: unknown; message?: unknown };
+      if (typeof message === 'string') return { code: typeof code === 'string' ? code : 'unknown', message };
+    }
+  }
+  return { code: 'unknown', message: `the server answered ${status}` };
+}
+
+export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
+  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
+    let res: Response;
+    try {
+      res = await fetchImpl(path, {
+        method,
+        credentials: 'same-origin',
+        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      return { ok: false, status: 0, code: 'network', message: '' };
+    }
+    let parsed: unknown = null;
+    if (res.status !== 204) {
+      try {
+        parsed = await res.json();
+      } catch {
+        parsed = null;
+      }
+    }
+    if (!res.ok) return { ok: false, status: res.status, ...errorOf(res.status, parsed) };
+    return { ok: true, value: parsed as T };
+  }
+
+  const room = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
+
+  return {
+    me: () => call('GET', '/api/me'),
+    register: (body) => call('POST', '/api/auth/register', body),
+    login: (body) => call('POST', '/api/auth/login', body),
+    logout: () => call('POST', '/api/auth/logout', {}),
+    rooms: () => call('GET', '/api/rooms'),
+    createRoom: (body: Partial<CreateRoomBody> & { title: string }) => call('POST', '/api/rooms', body),
+    join: (id) => call('POST', `${room(id)}/join`, {}),
+    leave: (id) => call('POST', `${room(id)}/leave`, {}),
+    messages: (id, { before, limit }) => {
+      const query = new URLSearchParams();
+      if (before !== undefined) query.set('before', String(before));
+      if (limit !== undefined) query.set('limit', String(limit));
+      const qs = query.toString();
+      return call('GET', `${room(id)}/messages${qs ? `?${qs}` : ''}`);
+    },
+  };
+}

@@ -1,0 +1,10 @@
+/** The SPA entry: create the models once, render the shell. */
+import { render } from 'preact';
+import { App } from './app.js';
+import { createAppModel } from './models/app.js';
+import './styles/base.css';
+import './styles/layout.css';
+import './styles/chat.css';
+
+const root = document.getElementById('root');
+if (root) render(<App app={createAppModel(window)} />, root);

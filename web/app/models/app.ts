@@ -1,0 +1,109 @@
+/**
+ * The root model, created once in main.tsx and passed down: language, route, session, and the
+ * signed-in workspace when there is one.
+ */
+import { effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
+import { type Api, createApi } from '../api.js';
+import { createLocale, type Locale } from './locale.js';
+import { createRouter, type Router } from './router.js';
+import { createSession, type Session } from './session.js';
+import { createVisibility } from './visibility.js';
+import { createWorkspace, type Workspace } from './workspace.js';
+
+export interface AppModel {
+  readonly api: Api;
+  readonly locale: Locale;
+  readonly router: Router;
+  readonly session: Session;
+  readonly visible: ReadonlySignal<boolean>;
+  readonly workspace: ReadonlySignal<Workspace | null>;
+  /** The room list drawer on narrow screens. */
+  readonly drawerOpen: ReadonlySignal<boolean>;
+  setDrawer(open: boolean): void;
+  signOut(): Promise<void>;
+  /** The server ended the session: drop everything and show the sign-in form. */
+  signInAgain(): void;
+}
+
+export function createAppModel(win: Window): AppModel {
+  const api = createApi();
+  const locale = createLocale({
+    storage: safeLocalStorage(win),
+    languages: win.navigator.languages?.length ? win.navigator.languages : [win.navigator.language],
+    root: win.document.documentElement,
+  });
+  const router = createRouter(win);
+  const session = createSession(api);
+  const visible = createVisibility(win.document);
+  const workspace = signal<Workspace | null>(null);
+  const drawerOpen = signal(false);
+
+  const closeWorkspace = () => {
+    workspace.peek()?.dispose();
+    workspace.value = null;
+  };
+
+  effect(() => {
+    const user = session.user.value;
+    const open = workspace.peek();
+    if (open && open.me.id === user?.id) return;
+    closeWorkspace();
+    if (!user) return;
+    // untracked: what the workspace reads while it sets up must not re-run this effect.
+    workspace.value = untracked(() =>
+      createWorkspace({
+        me: user,
+        api,
+        router,
+        visible,
+        networkError: () => locale.t.peek().networkError,
+        win,
+      }),
+    );
+  });
+
+  effect(() => {
+    const unread = workspace.value?.rooms.totalUnread.value ?? 0;
+    win.document.title = locale.t.value.documentTitle(unread);
+  });
+
+  // Any navigation closes the drawer: picking a room is the end of what it was opened for.
+  effect(() => {
+    void router.route.value;
+    drawerOpen.value = false;
+  });
+
+  void session.check();
+
+  return {
+    api,
+    locale,
+    router,
+    session,
+    visible,
+    workspace,
+    drawerOpen,
+    setDrawer(open) {
+      drawerOpen.value = open;
+    },
+    async signOut() {
+      // Close our own socket first, so the server's "signed out" close is not shown as an error.
+      closeWorkspace();
+      await session.signOut();
+      router.navigate('/login');
+    },
+    signInAgain() {
+      closeWorkspace();
+      session.lost();
+      router.navigate('/login');
+    },
+  };
+}
+
+function safeLocalStorage(win: Window): Storage | null {
+  try {
+    return win.localStorage;
+  } catch {
+    return null;
+  }
+}

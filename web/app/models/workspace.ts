@@ -1,0 +1,119 @@
+/**
+ * Everything that exists while a user is signed in: one client connection, the rooms, their chats,
+ * presence and typing. Created at sign-in, disposed at sign-out, so nothing of one account
+ * survives into the next.
+ */
+import { computed, effect, type ReadonlySignal, signal } from '@preact/signals';
+import type { ApiUser } from '../../../shared/api.js';
+import { createClient, type SwitchboardClient } from '../../client/index.js';
+import type { Api } from '../api.js';
+import { type Chats, createChats, type RoomChat } from './chat.js';
+import { type Connection, createConnection } from './connection.js';
+import { createPresence, type Presence } from './presence.js';
+import { createRooms, type Rooms } from './rooms.js';
+import { type Router, roomPath } from './router.js';
+import { createTyping, type Typing } from './typing.js';
+
+export interface Workspace {
+  readonly me: ApiUser;
+  readonly client: SwitchboardClient;
+  readonly connection: Connection;
+  readonly rooms: Rooms;
+  readonly chats: Chats;
+  readonly presence: Presence;
+  readonly typing: Typing;
+  /** The chat of the room in the address bar, when the user is a member of it. */
+  readonly current: ReadonlySignal<RoomChat | null>;
+  dispose(): void;
+}
+
+export interface WorkspaceDeps {
+  me: ApiUser;
+  api: Api;
+  router: Router;
+  visible: ReadonlySignal<boolean>;
+  networkError: () => string;
+  win: Window;
+}
+
+export const socketUrl = (loc: Location): string =>
+  `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+
+export function createWorkspace({ me, api, router, visible, networkError, win }: WorkspaceDeps): Workspace {
+  // NOTE: no token: the browser sends the HttpOnly session cookie with the upgrade request.
+  const client = createClient({ url: socketUrl(win.location) });
+  const current = signal<RoomChat | null>(null);
+  const viewing = computed(() => (visible.value && current.value ? current.value.stream : null));
+  const connection = createConnection(client, win);
+  const rooms = createRooms({ api, client, me, viewing });
+  const chats = createChats({ api, client, networkError });
+  const presence = createPresence(client);
+  const typing = createTyping(client, me.id);
+
+  // Connect once the joined rooms are known, so the first handshake subscribes them all at once.
+  let disposed = false;
+  let firstLoad: Promise<void> | null = rooms.refresh().finally(() => {
+    firstLoad = null;
+    if (!disposed) client.connect();
+  });
+
+  const marked = new Map<string, number>();
+  const disposers = [
+    effect(() => {
+      const route = router.route.value;
+      const room = route.name === 'room' ? rooms.byId(route.roomId) : undefined;
+      const next = room?.joined ? chats.open(room.id) : null;
+      if (next !== current.peek()) {
+        current.peek()?.typing.stop();
+        current.value = next;
+      }
+    }),
+    // Mark read what the user can see: the open room, in a visible tab, up to its newest message.
+    effect(() => {
+      const stream = viewing.value;
+      const chat = current.value;
+      if (!stream || !chat) return;
+      const room = rooms.byId(chat.roomId);
+      const last = chat.lastSeq.value;
+      if (!room || last === 0) return;
+      const read = Math.max(room.readSeq.value, marked.get(stream) ?? 0);
+      if (last > read) {
+        marked.set(stream, last);
+        client.markRead(stream, last);
+      }
+    }),
+    // The home page has nothing of its own to show (and the sign-in pages nothing for a signed-in
+    // user): open the first room the user is in.
+    effect(() => {
+      const name = router.route.value.name;
+      if (name !== 'home' && name !== 'login' && name !== 'register') return;
+      const first = rooms.joined.value[0];
+      if (first) router.navigate(roomPath(first.id), { replace: true });
+    }),
+    // A tab coming back may have missed joins and leaves made elsewhere.
+    effect(() => {
+      if (visible.value && !firstLoad) void rooms.refresh();
+    }),
+  ];
+
+  return {
+    me,
+    client,
+    connection,
+    rooms,
+    chats,
+    presence,
+    typing,
+    current,
+    dispose() {
+      disposed = true;
+      for (const dispose of disposers) dispose();
+      chats.dispose();
+      rooms.dispose();
+      presence.dispose();
+      typing.dispose();
+      connection.dispose();
+      client.close();
+    },
+  };
+}

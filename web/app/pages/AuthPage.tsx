@@ -1,0 +1,104 @@
+/** Sign in and create an account: one form, two modes, the server's words on failure. */
+import { useSignal } from '@preact/signals';
+import { useId } from 'preact/hooks';
+import { LanguageSwitch } from '../components/LanguageSwitch.js';
+import { Link } from '../components/Link.js';
+import type { AppModel } from '../models/app.js';
+
+export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'register' }) {
+  const t = app.locale.t.value;
+  const username = useSignal('');
+  const password = useSignal('');
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const id = useId();
+  const isLogin = mode === 'login';
+
+  const onSubmit = async (event: Event) => {
+    event.preventDefault();
+    if (busy.value) return;
+    busy.value = true;
+    error.value = null;
+    const result = await app.session.signIn(mode, username.value, password.value);
+    busy.value = false;
+    if (!result.ok) {
+      error.value = result.code === 'network' ? app.locale.t.peek().networkError : result.message;
+      return;
+    }
+    const route = app.router.route.peek().name;
+    if (route === 'login' || route === 'register') app.router.navigate('/', { replace: true });
+  };
+
+  return (
+    <div class="auth">
+      <div class="auth-top">
+        <LanguageSwitch locale={app.locale} />
+      </div>
+      <main class="auth-card" aria-labelledby={`${id}-title`}>
+        <p class="brand brand-large">
+          <span class="brand-mark" aria-hidden="true" />
+          {t.appName}
+        </p>
+        <p class="tagline">{t.tagline}</p>
+        <h1 id={`${id}-title`}>{isLogin ? t.signIn : t.register}</h1>
+        <form class="stack" onSubmit={onSubmit}>
+          <div class="field">
+            <label for={`${id}-username`}>{t.username}</label>
+            <input
+              id={`${id}-username`}
+              name="username"
+              autocomplete="username"
+              autocapitalize="none"
+              spellcheck={false}
+              required
+              value={username.value}
+              onInput={(e) => {
+                username.value = e.currentTarget.value;
+              }}
+              aria-describedby={isLogin ? undefined : `${id}-username-hint`}
+            />
+            {!isLogin && (
+              <p id={`${id}-username-hint`} class="hint">
+                {t.usernameHint}
+              </p>
+            )}
+          </div>
+          <div class="field">
+            <label for={`${id}-password`}>{t.password}</label>
+            <input
+              id={`${id}-password`}
+              name="password"
+              type="password"
+              autocomplete={isLogin ? 'current-password' : 'new-password'}
+              required
+              value={password.value}
+              onInput={(e) => {
+                password.value = e.currentTarget.value;
+              }}
+              aria-describedby={isLogin ? undefined : `${id}-password-hint`}
+            />
+            {!isLogin && (
+              <p id={`${id}-password-hint`} class="hint">
+                {t.passwordHint}
+              </p>
+            )}
+          </div>
+          {error.value && (
+            <p class="form-error" role="alert">
+              {error.value}
+            </p>
+          )}
+          <button type="submit" class="button primary wide" disabled={busy.value}>
+            {busy.value ? (isLogin ? t.signingIn : t.registering) : isLogin ? t.signIn : t.register}
+          </button>
+        </form>
+        <p class="auth-switch">
+          {isLogin ? t.needAccount : t.haveAccount}{' '}
+          <Link router={app.router} href={isLogin ? '/register' : '/login'}>
+            {isLogin ? t.register : t.signIn}
+          </Link>
+        </p>
+      </main>
+    </div>
+  );
+}

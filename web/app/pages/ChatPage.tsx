@@ -1,0 +1,144 @@
+/** The signed-in screen: top bar, the room list (a drawer on narrow screens), and the open room. */
+import { useSignal } from '@preact/signals';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useRef } from 'preact/hooks';
+import { ConnectionStatus } from '../components/ConnectionStatus.js';
+import { Icon } from '../components/Icon.js';
+import { NewRoomForm } from '../components/NewRoomForm.js';
+import { RoomList } from '../components/RoomList.js';
+import { RoomView } from '../components/RoomView.js';
+import { UserBar } from '../components/UserBar.js';
+import type { AppModel } from '../models/app.js';
+import type { Workspace } from '../models/workspace.js';
+
+export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspace }) {
+  const t = app.locale.t.value;
+  const lang = app.locale.lang.value;
+  const route = app.router.route.value;
+  const drawerOpen = app.drawerOpen.value;
+  const total = workspace.rooms.totalUnread.value;
+  const joinError = useSignal<string | null>(null);
+  const roomId = route.name === 'room' ? route.roomId : null;
+  const room = roomId === null ? undefined : workspace.rooms.byId(roomId);
+  const chat = workspace.current.value;
+
+  // The drawer takes focus when it opens and gives it back to its toggle when it closes.
+  const toggle = useRef<HTMLButtonElement>(null);
+  const sidebar = useRef<HTMLElement>(null);
+  const wasOpen = useRef(drawerOpen);
+  useEffect(() => {
+    if (drawerOpen && !wasOpen.current) {
+      sidebar.current?.querySelector<HTMLElement>('a[href], button, select, input')?.focus();
+    }
+    const active = document.activeElement;
+    if (!drawerOpen && wasOpen.current && (active === document.body || sidebar.current?.contains(active))) {
+      toggle.current?.focus();
+    }
+    wasOpen.current = drawerOpen;
+    if (!drawerOpen) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key === 'Escape') app.setDrawer(false);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [drawerOpen, app]);
+
+  const join = async (id: string) => {
+    joinError.value = null;
+    const result = await workspace.rooms.join(id);
+    if (!result.ok) joinError.value = result.message || t.networkError;
+  };
+
+  let main: ComponentChildren;
+  if (roomId === null) {
+    main = <p class="placeholder">{t.pickRoom}</p>;
+  } else if (!workspace.rooms.loaded.value) {
+    main = <p class="placeholder">{t.loading}</p>;
+  } else if (!room) {
+    main = <p class="placeholder">{t.noSuchRoom}</p>;
+  } else if (!room.joined || !chat) {
+    main = (
+      <section class="room-join" aria-labelledby="room-title">
+        <h1 id="room-title">{room.title}</h1>
+        {room.topic && <p class="room-topic">{room.topic}</p>}
+        <p class="muted">{t.members(room.memberCount)}</p>
+        <p>{t.notMember}</p>
+        <button type="button" class="button primary" onClick={() => join(room.id)}>
+          {t.joinRoom(room.title)}
+        </button>
+        {joinError.value && (
+          <p class="form-error" role="alert">
+            {joinError.value}
+          </p>
+        )}
+      </section>
+    );
+  } else {
+    main = (
+      <RoomView
+        key={room.id}
+        workspace={workspace}
+        room={room}
+        chat={chat}
+        t={t}
+        lang={lang}
+        onLeft={() => app.router.navigate('/')}
+      />
+    );
+  }
+
+  return (
+    <div class={`shell${drawerOpen ? ' drawer-open' : ''}`}>
+      {/* Following a fragment link focuses its target when it is focusable, as the textarea is. */}
+      <a class="skip-link" href="#composer">
+        {t.skipToComposer}
+      </a>
+      <header class="topbar">
+        <button
+          ref={toggle}
+          type="button"
+          class="icon-button drawer-toggle"
+          aria-expanded={drawerOpen}
+          aria-controls="sidebar"
+          onClick={() => app.setDrawer(!drawerOpen)}
+        >
+          <Icon name={drawerOpen ? 'close' : 'menu'} />
+          <span class="sr-only">{drawerOpen ? t.hideRooms : t.showRooms}</span>
+          {total > 0 && !drawerOpen && (
+            <span class="badge badge-dot">
+              <span aria-hidden="true">{total}</span>
+              <span class="sr-only">{t.unreadCount(total)}</span>
+            </span>
+          )}
+        </button>
+        <span class="brand">
+          <span class="brand-mark" aria-hidden="true" />
+          <span class="brand-name">{t.appName}</span>
+        </span>
+        <ConnectionStatus
+          connection={workspace.connection}
+          t={t}
+          onSignInAgain={() => app.signInAgain()}
+          onReload={() => window.location.reload()}
+        />
+      </header>
+      <div class="body">
+        <aside id="sidebar" class="sidebar" aria-label={t.rooms} ref={sidebar}>
+          <div class="sidebar-scroll">
+            <RoomList
+              rooms={workspace.rooms}
+              router={app.router}
+              t={t}
+              activeId={roomId}
+              onPick={() => app.setDrawer(false)}
+            />
+            <NewRoomForm rooms={workspace.rooms} router={app.router} t={t} />
+          </div>
+          <UserBar me={workspace.me} locale={app.locale} onSignOut={() => void app.signOut()} />
+        </aside>
+        {drawerOpen && <div class="scrim" aria-hidden="true" onClick={() => app.setDrawer(false)} />}
+        <main class="main">{main}</main>
+      </div>
+    </div>
+  );
+}
