@@ -266,7 +266,7 @@ describe('the SDK over long-polling', () => {
         5000,
         'on polling',
       );
-      expect((receiver.state as { why?: string }).why).toBe('WebSocket blocked');
+      expect((receiver.state as { fallback?: { code: string } }).fallback?.code).toBe('websocket_blocked');
       await new Promise((r) => setTimeout(r, 800));
       blocked = false;
       await until(

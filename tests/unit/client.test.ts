@@ -290,7 +290,8 @@ describe('outbox', () => {
 });
 
 describe('choosing the transport', () => {
-  const states = (c: SwitchboardClient) => c.state as { status: string; transport?: string; why?: string };
+  const states = (c: SwitchboardClient) =>
+    c.state as { status: string; transport?: string; fallback?: { code: string; why: string } };
 
   beforeEach(() => {
     client.close();
@@ -308,7 +309,7 @@ describe('choosing the transport', () => {
     expect(states(client)).toMatchObject({
       status: 'online',
       transport: 'polling',
-      why: 'WebSocket did not open within 4 s',
+      fallback: { code: 'websocket_timeout', why: 'WebSocket did not open within 4 s' },
     });
     expect(latest().sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 5 }]);
   });
@@ -322,7 +323,7 @@ describe('choosing the transport', () => {
     latest().drop(1006);
     expect(latest().name).toBe('polling');
     latest().welcome();
-    expect(states(client).why).toBe('WebSocket blocked');
+    expect(states(client).fallback).toEqual({ code: 'websocket_blocked', why: 'WebSocket blocked' });
   });
 
   it('keeps probing WebSocket from long-polling and moves back, resuming from its cursor', () => {
@@ -344,7 +345,7 @@ describe('choosing the transport', () => {
     expect(socket.name).toBe('websocket');
     socket.welcome();
     expect(states(client)).toMatchObject({ status: 'online', transport: 'websocket' });
-    expect(states(client).why).toBeUndefined();
+    expect(states(client).fallback).toBeUndefined();
     expect(socket.sentOf('sub')).toEqual([{ type: 'sub', stream: 'room:a', after: 1 }]);
   });
 

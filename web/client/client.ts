@@ -40,11 +40,20 @@ import {
 export type ConnectionState =
   | { status: 'idle' }
   | { status: 'connecting'; transport: TransportName; attempt: number }
-  /** `why` says why long-polling carries the connection, when it does (for example "WebSocket blocked"). */
-  | { status: 'online'; transport: TransportName; connId: string; why?: string }
+  /**
+   * `fallback` says why long-polling carries the connection in auto mode: `code` for programs
+   * (and translations), `why` in English words, for example "WebSocket blocked".
+   */
+  | { status: 'online'; transport: TransportName; connId: string; fallback?: Fallback }
   | { status: 'reconnecting'; transport: TransportName; attempt: number; retryAt: number; reason: string }
   /** Terminal: the client stopped and will not retry by itself. */
   | { status: 'offline'; reason: string; code: number };
+
+export type FallbackCode = 'websocket_blocked' | 'websocket_timeout' | 'websocket_unavailable';
+export interface Fallback {
+  code: FallbackCode;
+  why: string;
+}
 
 export type SubscribedInfo = { stream: string; head: number; readSeq: number; unread: number };
 export type TypingInfo = { stream: string; user: { id: string; name: string }; active: boolean };
@@ -125,7 +134,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   /** The transport the next attempt uses. */
   private active: TransportName;
   /** Why long-polling is in use in auto mode ("WebSocket blocked"), or null on WebSocket. */
-  private fallbackWhy: string | null = null;
+  private fallback: Fallback | null = null;
   private wsEarlyCloses = 0;
   private probeTimer: ReturnType<typeof setInterval> | undefined;
   private probe: ClientTransport | null = null;
@@ -155,7 +164,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.mode = options.transport ?? 'auto';
     // With no WebSocket at all (removed, or blocked by policy), auto starts on long-polling.
     this.active = this.mode === 'auto' ? (this.factories.websocket ? 'websocket' : 'polling') : this.mode;
-    if (this.mode === 'auto' && !this.factories.websocket) this.fallbackWhy = 'WebSocket unavailable';
+    if (this.mode === 'auto' && !this.factories.websocket) {
+      this.fallback = { code: 'websocket_unavailable', why: 'WebSocket unavailable in this environment' };
+    }
     if (!this.factories[this.active]) {
       throw new Error(
         this.active === 'websocket'
@@ -257,7 +268,10 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.connectTimer = setTimeout(() => {
       if (!live() || this.current.status !== 'connecting') return;
       if (name === 'websocket' && this.mode === 'auto') {
-        this.fallBack(`WebSocket did not open within ${Math.round(timeout / 1000)} s`);
+        this.fallBack({
+          code: 'websocket_timeout',
+          why: `WebSocket did not open within ${Math.round(timeout / 1000)} s`,
+        });
       } else {
         this.dropAndRetry('the server did not answer in time');
       }
@@ -281,8 +295,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   }
 
   /** auto mode: WebSocket is not getting through; carry on over long-polling, at once. */
-  private fallBack(why: string): void {
-    this.fallbackWhy = why;
+  private fallBack(fallback: Fallback): void {
+    this.fallback = fallback;
     this.wsEarlyCloses = 0;
     this.active = 'polling';
     this.open();
@@ -306,7 +320,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       this.probe = null;
       probe?.close();
       if (works && this.active === 'polling' && !this.stopped) {
-        this.fallbackWhy = null;
+        this.fallback = null;
         this.active = 'websocket';
         this.open(); // cursors resume the streams on the socket: nothing lost, nothing twice
       }
@@ -358,13 +372,13 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const info = closeInfo(code);
     if (this.mode === 'auto' && beforeWelcome && info.recovery === 'retry') {
       if (name === 'websocket' && ++this.wsEarlyCloses >= 2) {
-        this.fallBack('WebSocket blocked');
+        this.fallBack({ code: 'websocket_blocked', why: 'WebSocket blocked' });
         return;
       }
-      if (name === 'polling' && this.fallbackWhy !== null) {
+      if (name === 'polling' && this.fallback !== null && this.factories.websocket) {
         // Long-polling fails too: the server is unreachable, not WebSocket. Back to the default.
         this.active = 'websocket';
-        this.fallbackWhy = null;
+        this.fallback = null;
       }
     }
     if (info.recovery === 'terminal') {
@@ -479,7 +493,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const transport = this.transport?.name ?? 'websocket';
     if (transport === 'websocket') this.wsEarlyCloses = 0;
     const online: ConnectionState = { status: 'online', transport, connId: frame.connId };
-    if (transport === 'polling' && this.fallbackWhy) online.why = this.fallbackWhy;
+    if (transport === 'polling' && this.fallback) online.fallback = this.fallback;
     this.setState(online);
     this.emit('welcome', frame);
     if (transport === 'websocket') {

@@ -4,6 +4,8 @@ export {
   type ClientOptions,
   type ConnectionState,
   createClient,
+  type Fallback,
+  type FallbackCode,
   type ReadInfo,
   type SubscribedInfo,
   SwitchboardClient,

@@ -25,7 +25,7 @@ export function ConnectionStatus({ connection, t, onSignInAgain, onReload }: Con
           <span role="status" class="conn-label">
             {t.online}
             <span class="conn-transport">{t.transportName[state.transport] ?? state.transport}</span>
-            {state.why && <span class="conn-reason">{state.why}</span>}
+            {state.fallback && <span class="conn-reason">{state.fallback.why}</span>}
           </span>
         </div>
       );
