@@ -62,4 +62,29 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (user_id, stream)
   );
   `,
+  `
+  CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL,
+    scopes       TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   BIGINT NOT NULL,
+    revoked_at   BIGINT,
+    last_used_at BIGINT
+  );
+  CREATE TABLE jobs (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    percent    DOUBLE PRECISION NOT NULL,
+    message    TEXT NOT NULL,
+    result     TEXT,
+    error      TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX jobs_by_user ON jobs(user_id, updated_at);
+  `,
 ];

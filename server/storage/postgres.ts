@@ -13,7 +13,20 @@ import { DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides }
 import { randomId } from '../ids.js';
 import { errorText, type Logger } from '../log.js';
 import { postgresMigrations } from './postgres-schema.js';
-import type { AppendInput, AppendResult, LogEntry, Role, Room, Storage, User } from './storage.js';
+import {
+  type ApiKeyRow,
+  type JobRow,
+  jobColumns,
+  type LogRow,
+  patched,
+  publicKey,
+  toApiKey,
+  toEntry,
+  toJob,
+  toUser,
+  type UserRow,
+} from './rows.js';
+import type { AppendInput, AppendResult, Job, LogEntry, Role, Room, Storage } from './storage.js';
 
 export interface PostgresOptions {
   /** A connection URL, e.g. `postgres://user:password@127.0.0.1:5432/switchboard`. */
@@ -28,45 +41,6 @@ export interface PostgresOptions {
   /** Where to report errors of idle pooled connections (a restarted server, say). */
   log?: Logger;
 }
-
-interface LogRow {
-  stream: string;
-  seq: number;
-  id: string;
-  ts: number;
-  sender_id: string;
-  sender_name: string;
-  client_msg_id: string;
-  kind: string;
-  body: string;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  created_at: number;
-  password_hash: string;
-}
-
-const toEntry = (row: LogRow): LogEntry => ({
-  stream: row.stream,
-  seq: row.seq,
-  id: row.id,
-  ts: row.ts,
-  senderId: row.sender_id,
-  senderName: row.sender_name,
-  clientMsgId: row.client_msg_id,
-  kind: row.kind,
-  body: row.body,
-});
-
-const toUser = (row: UserRow): User => ({
-  id: row.id,
-  username: row.username,
-  role: row.role as Role,
-  createdAt: row.created_at,
-});
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The first key of the migration advisory lock ("SWMG"); the second is the schema's hash. */
@@ -164,6 +138,23 @@ const sql = {
   join: 'INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
   leave: 'DELETE FROM members WHERE room_id = $1 AND user_id = $2',
   isMember: 'SELECT 1 AS one FROM members WHERE room_id = $1 AND user_id = $2',
+  insertKey: `
+    INSERT INTO api_keys (id, name, secret_hash, scopes, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)`,
+  keyById: 'SELECT * FROM api_keys WHERE id = $1',
+  listKeys: 'SELECT * FROM api_keys ORDER BY created_at DESC, id COLLATE "C"',
+  revokeKey: 'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
+  touchKey: 'UPDATE api_keys SET last_used_at = $1 WHERE id = $2',
+  insertJob: `
+    INSERT INTO jobs (id, user_id, title, status, percent, message, created_at, updated_at)
+    VALUES ($1, $2, $3, 'running', 0, '', $4, $4) RETURNING *`,
+  jobById: 'SELECT * FROM jobs WHERE id = $1',
+  // NOTE: the status guard makes "a finished job never changes" hold under concurrency: a late
+  // progress update that read the job before it finished updates nothing.
+  updateJob: `
+    UPDATE jobs SET status = $2, percent = $3, message = $4, result = $5, error = $6, updated_at = $7
+    WHERE id = $1 AND status = 'running'`,
+  listJobs: `
+    SELECT * FROM jobs WHERE user_id = $1 AND updated_at >= $2 ORDER BY updated_at DESC, id COLLATE "C" LIMIT $3`,
   facts: `
     SELECT current_setting('server_version') AS server_version, current_database() AS database,
       current_schema() AS schema, current_setting('synchronous_commit') AS synchronous_commit`,
@@ -416,6 +407,61 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     },
     async isMember(roomId, userId) {
       return (await rows(sql.isMember, [roomId, userId])).length > 0;
+    },
+
+    async createApiKey(input) {
+      const createdAt = Date.now();
+      await pool.query(sql.insertKey, [
+        input.id,
+        input.name,
+        input.secretHash,
+        JSON.stringify(input.scopes),
+        input.createdBy,
+        createdAt,
+      ]);
+      return {
+        id: input.id,
+        name: input.name,
+        scopes: input.scopes,
+        createdAt,
+        revokedAt: null,
+        lastUsedAt: null,
+      };
+    },
+    async apiKeyById(id) {
+      const [row] = await rows<ApiKeyRow>(sql.keyById, [id]);
+      return row ? toApiKey(row) : null;
+    },
+    async listApiKeys() {
+      return (await rows<ApiKeyRow>(sql.listKeys)).map((row) => publicKey(toApiKey(row)));
+    },
+    async revokeApiKey(id, at) {
+      return ((await pool.query(sql.revokeKey, [at, id])).rowCount ?? 0) > 0;
+    },
+    async touchApiKey(id, at) {
+      await pool.query(sql.touchKey, [at, id]);
+    },
+
+    async createJob(input): Promise<Job> {
+      const [row] = await rows<JobRow>(sql.insertJob, [input.id, input.userId, input.title, Date.now()]);
+      return toJob(row as JobRow);
+    },
+    async jobById(id) {
+      const [row] = await rows<JobRow>(sql.jobById, [id]);
+      return row ? toJob(row) : null;
+    },
+    async updateJob(id, patch) {
+      const [row] = await rows<JobRow>(sql.jobById, [id]);
+      if (!row) return null;
+      const job = toJob(row);
+      if (job.status !== 'running') return job;
+      const c = jobColumns(patched(job, patch, Date.now()));
+      await pool.query(sql.updateJob, [id, c.status, c.percent, c.message, c.result, c.error, c.updatedAt]);
+      const [after] = await rows<JobRow>(sql.jobById, [id]);
+      return toJob(after as JobRow);
+    },
+    async listJobs(userId, since, limit) {
+      return (await rows<JobRow>(sql.listJobs, [userId, since, limit])).map(toJob);
     },
   };
   return storage;

@@ -59,4 +59,29 @@ export const sqliteMigrations: readonly string[] = [
     PRIMARY KEY (user_id, stream)
   ) WITHOUT ROWID;
   `,
+  `
+  CREATE TABLE api_keys (
+    id           TEXT PRIMARY KEY,
+    name         TEXT NOT NULL,
+    secret_hash  TEXT NOT NULL,
+    scopes       TEXT NOT NULL,
+    created_by   TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    revoked_at   INTEGER,
+    last_used_at INTEGER
+  );
+  CREATE TABLE jobs (
+    id         TEXT PRIMARY KEY,
+    user_id    TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    percent    REAL NOT NULL,
+    message    TEXT NOT NULL,
+    result     TEXT,
+    error      TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_by_user ON jobs(user_id, updated_at);
+  `,
 ];

@@ -11,17 +11,30 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomId } from '../ids.js';
+import {
+  type ApiKeyRow,
+  type JobRow,
+  jobColumns,
+  type LogRow,
+  patched,
+  publicKey,
+  toApiKey,
+  toEntry,
+  toJob,
+  toUser,
+  type UserRow,
+} from './rows.js';
 import { sqliteMigrations } from './sqlite-schema.js';
 import type {
   AppendInput,
   AppendResult,
   AuthSession,
+  Job,
   LogEntry,
   Role,
   Room,
   RoomSummary,
   Storage,
-  User,
   UserWithSecret,
 } from './storage.js';
 
@@ -34,45 +47,6 @@ export const synchronousPromise: Record<SynchronousLevel, string> = {
   FULL: 'survives a process crash and a power loss: every commit is fsynced before its ack',
   EXTRA: 'as FULL, and also fsyncs the directory after WAL resets',
 };
-
-interface LogRow {
-  stream: string;
-  seq: number;
-  id: string;
-  ts: number;
-  sender_id: string;
-  sender_name: string;
-  client_msg_id: string;
-  kind: string;
-  body: string;
-}
-
-interface UserRow {
-  id: string;
-  username: string;
-  role: string;
-  created_at: number;
-  password_hash: string;
-}
-
-const toEntry = (row: LogRow): LogEntry => ({
-  stream: row.stream,
-  seq: row.seq,
-  id: row.id,
-  ts: row.ts,
-  senderId: row.sender_id,
-  senderName: row.sender_name,
-  clientMsgId: row.client_msg_id,
-  kind: row.kind,
-  body: row.body,
-});
-
-const toUser = (row: UserRow): User => ({
-  id: row.id,
-  username: row.username,
-  role: row.role as Role,
-  createdAt: row.created_at,
-});
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' for tests. */
@@ -182,6 +156,29 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     leave: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND user_id = ?'),
     isMember: db.prepare<[string, string], { one: number }>(
       'SELECT 1 AS one FROM members WHERE room_id = ? AND user_id = ?',
+    ),
+    insertKey: db.prepare(
+      `INSERT INTO api_keys (id, name, secret_hash, scopes, created_by, created_at)
+       VALUES (@id, @name, @secretHash, @scopes, @createdBy, @createdAt)`,
+    ),
+    keyById: db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?'),
+    listKeys: db.prepare<[], ApiKeyRow>('SELECT * FROM api_keys ORDER BY created_at DESC, id'),
+    revokeKey: db.prepare<[number, string]>(
+      'UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+    ),
+    touchKey: db.prepare<[number, string]>('UPDATE api_keys SET last_used_at = ? WHERE id = ?'),
+    insertJob: db.prepare(
+      `INSERT INTO jobs (id, user_id, title, status, percent, message, created_at, updated_at)
+       VALUES (@id, @userId, @title, 'running', 0, '', @now, @now)`,
+    ),
+    jobById: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+    updateJob: db.prepare(
+      `UPDATE jobs SET status = @status, percent = @percent, message = @message, result = @result,
+         error = @error, updated_at = @updatedAt
+       WHERE id = @id AND status = 'running'`,
+    ),
+    listJobs: db.prepare<[string, number, number], JobRow>(
+      'SELECT * FROM jobs WHERE user_id = ? AND updated_at >= ? ORDER BY updated_at DESC, id LIMIT ?',
     ),
   };
 
@@ -316,6 +313,53 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     async isMember(roomId, userId) {
       return q.isMember.get(roomId, userId) !== undefined;
+    },
+
+    async createApiKey(input) {
+      const createdAt = Date.now();
+      q.insertKey.run({ ...input, scopes: JSON.stringify(input.scopes), createdAt });
+      return {
+        id: input.id,
+        name: input.name,
+        scopes: input.scopes,
+        createdAt,
+        revokedAt: null,
+        lastUsedAt: null,
+      };
+    },
+    async apiKeyById(id) {
+      const row = q.keyById.get(id);
+      return row ? toApiKey(row) : null;
+    },
+    async listApiKeys() {
+      return q.listKeys.all().map((row) => publicKey(toApiKey(row)));
+    },
+    async revokeApiKey(id, at) {
+      return q.revokeKey.run(at, id).changes > 0;
+    },
+    async touchApiKey(id, at) {
+      q.touchKey.run(at, id);
+    },
+
+    async createJob(input): Promise<Job> {
+      const now = Date.now();
+      q.insertJob.run({ ...input, now });
+      return toJob(q.jobById.get(input.id) as JobRow);
+    },
+    async jobById(id) {
+      const row = q.jobById.get(id);
+      return row ? toJob(row) : null;
+    },
+    async updateJob(id, patch) {
+      const row = q.jobById.get(id);
+      if (!row) return null;
+      const job = toJob(row);
+      if (job.status !== 'running') return job;
+      q.updateJob.run({ id, ...jobColumns(patched(job, patch, Date.now())) });
+      return toJob(q.jobById.get(id) as JobRow);
+    },
+    async listJobs(userId, since, limit) {
+      return q.listJobs.all(userId, since, limit).map(toJob);
     },
   };
   return storage;

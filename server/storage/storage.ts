@@ -114,7 +114,74 @@ export interface RoomStore {
   isMember(roomId: string, userId: string): Promise<boolean>;
 }
 
-export interface Storage extends LogStore, ReadStore, UserStore, SessionStore, RoomStore {
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** What the key may reach: `user:*`, `room:<id>`, `topic:*`, `jobs`, ... (see push/scopes.ts). */
+  scopes: string[];
+  createdAt: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null;
+}
+
+export interface ApiKeyWithSecret extends ApiKey {
+  /** SHA-256 of the key's secret part; the secret itself is shown once and never stored. */
+  secretHash: string;
+}
+
+export interface KeyStore {
+  createApiKey(input: {
+    id: string;
+    name: string;
+    secretHash: string;
+    scopes: string[];
+    createdBy: string;
+  }): Promise<ApiKey>;
+  apiKeyById(id: string): Promise<ApiKeyWithSecret | null>;
+  /** Newest first, revoked ones included. */
+  listApiKeys(): Promise<ApiKey[]>;
+  /** False when the key is unknown or already revoked. */
+  revokeApiKey(id: string, at: number): Promise<boolean>;
+  touchApiKey(id: string, at: number): Promise<void>;
+}
+
+export type JobStatus = 'running' | 'done' | 'failed';
+
+export interface Job {
+  id: string;
+  userId: string;
+  title: string;
+  status: JobStatus;
+  percent: number;
+  message: string;
+  /** Any JSON value, once done. */
+  result: unknown;
+  error: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface JobPatch {
+  status?: JobStatus;
+  percent?: number;
+  message?: string;
+  result?: unknown;
+  error?: string | null;
+}
+
+export interface JobStore {
+  createJob(input: { id: string; userId: string; title: string }): Promise<Job>;
+  jobById(id: string): Promise<Job | null>;
+  /**
+   * Applies the patch to a running job and returns it; a job that already finished is returned
+   * unchanged (a finished job never changes again). Null when there is no such job.
+   */
+  updateJob(id: string, patch: JobPatch): Promise<Job | null>;
+  /** The user's jobs updated at or after `since`, newest first. */
+  listJobs(userId: string, since: number, limit: number): Promise<Job[]>;
+}
+
+export interface Storage extends LogStore, ReadStore, UserStore, SessionStore, RoomStore, KeyStore, JobStore {
   readonly name: string;
   /** Facts worth a log line at start-up (for SQLite: journal mode and synchronous level). */
   describe(): Promise<Record<string, string>>;

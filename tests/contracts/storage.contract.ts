@@ -639,6 +639,108 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       });
     });
 
+    describe('API keys', () => {
+      const key = (id: string, scopes = ['user:*']) => ({
+        id,
+        name: `key ${id}`,
+        secretHash: `hash-${id}`,
+        scopes,
+        createdBy: 'u-admin',
+      });
+
+      it('creates a key and reads it back with its secret hash and scopes', async () => {
+        const created = await storage.createApiKey(key('k1', ['room:*', 'jobs']));
+        expect(created).toMatchObject({
+          id: 'k1',
+          name: 'key k1',
+          scopes: ['room:*', 'jobs'],
+          revokedAt: null,
+        });
+        expect(created).not.toHaveProperty('secretHash');
+        expect(await storage.apiKeyById('k1')).toMatchObject({
+          id: 'k1',
+          secretHash: 'hash-k1',
+          scopes: ['room:*', 'jobs'],
+        });
+        expect(await storage.apiKeyById('nope')).toBeNull();
+      });
+
+      it('lists keys newest first without their secret hashes', async () => {
+        await storage.createApiKey(key('k1'));
+        await new Promise((r) => setTimeout(r, 5));
+        await storage.createApiKey(key('k2'));
+        const list = await storage.listApiKeys();
+        expect(list.map((k) => k.id)).toEqual(['k2', 'k1']);
+        for (const k of list) expect(k).not.toHaveProperty('secretHash');
+      });
+
+      it('revokes a key once; revoking again or an unknown key answers false', async () => {
+        await storage.createApiKey(key('k1'));
+        expect(await storage.revokeApiKey('k1', 1234)).toBe(true);
+        expect(await storage.revokeApiKey('k1', 5678)).toBe(false);
+        expect(await storage.revokeApiKey('nope', 1)).toBe(false);
+        expect((await storage.apiKeyById('k1'))?.revokedAt).toBe(1234);
+      });
+
+      it('records when a key was last used', async () => {
+        await storage.createApiKey(key('k1'));
+        await storage.touchApiKey('k1', 4242);
+        expect((await storage.apiKeyById('k1'))?.lastUsedAt).toBe(4242);
+      });
+    });
+
+    describe('jobs', () => {
+      it('creates a running job at 0 %', async () => {
+        const job = await storage.createJob({ id: 'j1', userId: 'u1', title: 'Export' });
+        expect(job).toMatchObject({
+          id: 'j1',
+          userId: 'u1',
+          title: 'Export',
+          status: 'running',
+          percent: 0,
+          message: '',
+        });
+        expect(job.result).toBeNull();
+        expect(job.error).toBeNull();
+        expect(await storage.jobById('j1')).toEqual(job);
+        expect(await storage.jobById('nope')).toBeNull();
+      });
+
+      it('keeps only the latest progress, then the result; a finished job never changes again', async () => {
+        await storage.createJob({ id: 'j1', userId: 'u1', title: 'Export' });
+        await storage.updateJob('j1', { percent: 10, message: 'one' });
+        const latest = await storage.updateJob('j1', { percent: 42.5, message: 'two' });
+        expect(latest).toMatchObject({ percent: 42.5, message: 'two', status: 'running' });
+        const done = await storage.updateJob('j1', {
+          status: 'done',
+          percent: 100,
+          result: { url: '/f', n: [1, 2] },
+        });
+        expect(done).toMatchObject({ status: 'done', percent: 100, result: { url: '/f', n: [1, 2] } });
+        const late = await storage.updateJob('j1', { percent: 50, message: 'late' });
+        expect(late).toEqual(done);
+        expect(await storage.updateJob('nope', { percent: 1 })).toBeNull();
+      });
+
+      it('records a failure with its error', async () => {
+        await storage.createJob({ id: 'j1', userId: 'u1', title: 'Export' });
+        const failed = await storage.updateJob('j1', { status: 'failed', error: 'disk full' });
+        expect(failed).toMatchObject({ status: 'failed', error: 'disk full' });
+      });
+
+      it("lists a user's recent jobs, newest first, and no one else's", async () => {
+        await storage.createJob({ id: 'j1', userId: 'u1', title: 'A' });
+        await new Promise((r) => setTimeout(r, 5));
+        await storage.createJob({ id: 'j2', userId: 'u1', title: 'B' });
+        await storage.createJob({ id: 'j3', userId: 'u2', title: 'C' });
+        await new Promise((r) => setTimeout(r, 5));
+        await storage.updateJob('j1', { percent: 5 });
+        expect((await storage.listJobs('u1', 0, 10)).map((j) => j.id)).toEqual(['j1', 'j2']);
+        expect((await storage.listJobs('u1', 0, 1)).map((j) => j.id)).toEqual(['j1']);
+        expect(await storage.listJobs('u1', Date.now() + 60_000, 10)).toEqual([]);
+      });
+    });
+
     describe('lifecycle', () => {
       it('has a name and describes itself with string facts', async () => {
         expect(storage.name).toMatch(/\S/);

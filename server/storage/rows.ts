@@ -1,0 +1,108 @@
+/** Table rows as both SQL implementations read them, and their mapping to storage types. */
+import type { ApiKey, ApiKeyWithSecret, Job, JobStatus, LogEntry, Role, User } from './storage.js';
+
+export interface LogRow {
+  stream: string;
+  seq: number;
+  id: string;
+  ts: number;
+  sender_id: string;
+  sender_name: string;
+  client_msg_id: string;
+  kind: string;
+  body: string;
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  role: string;
+  created_at: number;
+  password_hash: string;
+}
+
+export interface ApiKeyRow {
+  id: string;
+  name: string;
+  secret_hash: string;
+  scopes: string;
+  created_at: number;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface JobRow {
+  id: string;
+  user_id: string;
+  title: string;
+  status: string;
+  percent: number;
+  message: string;
+  result: string | null;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export const toEntry = (row: LogRow): LogEntry => ({
+  stream: row.stream,
+  seq: row.seq,
+  id: row.id,
+  ts: row.ts,
+  senderId: row.sender_id,
+  senderName: row.sender_name,
+  clientMsgId: row.client_msg_id,
+  kind: row.kind,
+  body: row.body,
+});
+
+export const toUser = (row: UserRow): User => ({
+  id: row.id,
+  username: row.username,
+  role: row.role as Role,
+  createdAt: row.created_at,
+});
+
+export const toApiKey = (row: ApiKeyRow): ApiKeyWithSecret => ({
+  id: row.id,
+  name: row.name,
+  scopes: JSON.parse(row.scopes) as string[],
+  createdAt: row.created_at,
+  revokedAt: row.revoked_at,
+  lastUsedAt: row.last_used_at,
+  secretHash: row.secret_hash,
+});
+
+/** An ApiKey without its secret hash, for lists. */
+export function publicKey(key: ApiKeyWithSecret): ApiKey {
+  const { secretHash: _secret, ...rest } = key;
+  return rest;
+}
+
+export const toJob = (row: JobRow): Job => ({
+  id: row.id,
+  userId: row.user_id,
+  title: row.title,
+  status: row.status as JobStatus,
+  percent: row.percent,
+  message: row.message,
+  result: row.result === null ? null : (JSON.parse(row.result) as unknown),
+  error: row.error,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+});
+
+/** The job after a patch; the row values to write follow from it. */
+export function patched(job: Job, patch: Partial<Job>, now: number): Job {
+  return { ...job, ...patch, updatedAt: now };
+}
+
+/** Parameters for writing a job's mutable columns. */
+export const jobColumns = (job: Job) => ({
+  status: job.status,
+  percent: job.percent,
+  message: job.message,
+  result: job.result === null || job.result === undefined ? null : JSON.stringify(job.result),
+  error: job.error,
+  updatedAt: job.updatedAt,
+});
