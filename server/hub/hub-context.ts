@@ -1,4 +1,5 @@
 /** What a Session may ask of its hub: the services it uses and the registries it joins. */
+import type { ServerFrame } from '../../shared/protocol.js';
 import type { Broker } from '../broker/broker.js';
 import type { Logger } from '../log.js';
 import type { AppendInput, AppendResult, AuthSession, Storage, User } from '../storage/storage.js';
@@ -14,8 +15,10 @@ export interface HubContext {
   readonly log: Logger;
   authenticate(token: string): Promise<AuthSession | null>;
   access(user: User, stream: string): Promise<Access>;
-  /** Commits one message and, when it is new, publishes it to the stream's subscribers. */
-  commitMessage(input: AppendInput, text: string): Promise<AppendResult>;
+  /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
+  commit(input: AppendInput, text?: string): Promise<AppendResult>;
+  /** Latest-value frames for a stream just caught up (see HubDeps.latest). */
+  latest(user: User, stream: string): Promise<ServerFrame[]>;
   /**
    * Typing `active: true` goes out at most once per throttle window per user and stream, across
    * all their connections; `false` always goes out and opens the window again.

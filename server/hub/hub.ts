@@ -8,14 +8,14 @@
  * session.receive(frame);
  */
 import type { CloseName } from '../../shared/codes.js';
-import type { MsgFrame } from '../../shared/protocol.js';
+import type { ServerFrame } from '../../shared/protocol.js';
 import { type Broker, type BrokerMessage, streamChannel, userChannel } from '../broker/broker.js';
 import type { Logger } from '../log.js';
-import type { AuthSession, Storage } from '../storage/storage.js';
+import type { AppendInput, AppendResult, AuthSession, Storage, User } from '../storage/storage.js';
 import { streamAccess } from './access.js';
 import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
-import { msgFrame } from './frames.js';
+import { entryFrame, msgFrame } from './frames.js';
 import type { HubContext } from './hub-context.js';
 import { Session, type SessionOptions } from './session.js';
 import type { Subscription } from './subscription.js';
@@ -27,10 +27,22 @@ export interface HubDeps {
   config?: Partial<HubConfig>;
   /** Resolves a session token sent in `hello` (clients without the cookie). */
   authenticate(token: string): Promise<AuthSession | null>;
+  /**
+   * Latest-value state to send after a subscription is caught up (for a user's own stream: the
+   * current progress of their jobs), so a reconnecting client is right at once.
+   */
+  latest?: (user: User, stream: string) => Promise<ServerFrame[]>;
 }
 
 export interface Hub {
   readonly config: HubConfig;
+  /**
+   * Commits a log entry (group-committed with everything else arriving now) and publishes it
+   * when new. Duplicates and conflicts come back as such, with the stored entry.
+   */
+  commit(input: AppendInput): Promise<AppendResult>;
+  /** Sends a frame to every connection of one user, on every process. */
+  toUser(userId: string, frame: ServerFrame): void;
   connect(conn: Conn, cookieAuth: AuthSession | null, options?: SessionOptions): Session;
   /** Closes every connection of one sign-in session, on every process that has one. */
   revokeSession(userId: string, sessionId: string): void;
@@ -82,6 +94,7 @@ export function createHub(deps: HubDeps): Hub {
     for (const session of entry.sessions) {
       switch (message.type) {
         case 'read':
+        case 'job':
           session.send(message);
           break;
         case 'member':
@@ -98,6 +111,16 @@ export function createHub(deps: HubDeps): Hub {
     }
   };
 
+  /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
+  const commit = async (input: AppendInput, text?: string): Promise<AppendResult> => {
+    const result = await committer.commit(input);
+    if (result.status === 'created') {
+      const frame = text !== undefined ? msgFrame(result.entry, text) : entryFrame(result.entry);
+      broker.publish(streamChannel(input.stream), frame);
+    }
+    return result;
+  };
+
   const ctx: HubContext = {
     storage,
     broker,
@@ -105,14 +128,8 @@ export function createHub(deps: HubDeps): Hub {
     log,
     authenticate: deps.authenticate,
     access: (user, stream) => streamAccess(storage, user, stream),
-    async commitMessage(input, text) {
-      const result = await committer.commit(input);
-      if (result.status === 'created') {
-        const frame: MsgFrame = msgFrame(result.entry, text);
-        broker.publish(streamChannel(input.stream), frame);
-      }
-      return result;
-    },
+    commit,
+    latest: deps.latest ?? (async () => []),
     typingAllowed(userId, stream, active) {
       const key = `${userId} ${stream}`;
       if (!active) {
@@ -191,6 +208,10 @@ export function createHub(deps: HubDeps): Hub {
       const session = new Session(ctx, conn, cookieAuth, options);
       sessions.add(session);
       return session;
+    },
+    commit: (input) => commit(input),
+    toUser(userId, frame) {
+      broker.publish(userChannel(userId), frame);
     },
     revokeSession(userId, sessionId) {
       broker.publish(userChannel(userId), { type: 'revoke', sessionId });

@@ -210,6 +210,8 @@ export class Session implements SubscriptionOwner {
     if (!sub.active || !this.isOpen) return;
     this.send({ type: 'subscribed', stream, head, ...position });
     sub.release();
+    const latest = await this.hub.latest(user, stream);
+    if (sub.active) for (const frame of latest) this.send(frame);
     if (!previous) await this.joinPresence(stream);
   }
 
@@ -296,7 +298,7 @@ export class Session implements SubscriptionOwner {
     }
     this.track(
       this.hub
-        .commitMessage(
+        .commit(
           {
             stream: frame.stream,
             senderId: user.id,

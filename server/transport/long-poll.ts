@@ -34,8 +34,12 @@ export const PollBody = v.object({
   hold: v.optional(v.boolean('hold must be true or false'), true),
 });
 
-/** Frames worth answering a held poll for; the handshake echoes (welcome, subscribed) are not. */
-const NEWS = new Set<ServerFrame['type']>(['msg', 'ack', 'error', 'resync_required', 'typing', 'read']);
+/**
+ * Frames that make a poll answer at once while its own frames are being handled: what the client
+ * lacks (log entries after its cursors) or asked for (acks, errors). The handshake echoes
+ * (welcome, subscribed, presence and job snapshots) come with every poll and are not news.
+ */
+const NEWS = new Set<ServerFrame['type']>(['msg', 'event', 'ack', 'error', 'resync_required']);
 
 /** Gathers what the hub sends during one request. */
 export class PollConn implements Conn {
@@ -46,20 +50,16 @@ export class PollConn implements Conn {
   news = false;
   /** The signed-in user, once known: their own presence echo is not news. */
   selfId: string | null = null;
+  /** Set once the poll is held: from then on every frame is news, but the user's own presence. */
+  parked = false;
   /** Called after every frame or close, so the request can decide to answer. */
   onChange: () => void = () => {};
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
     this.frames.push(frame);
-    if (
-      NEWS.has(frame.type) ||
-      (frame.type === 'presence' &&
-        frame.kind !== 'snapshot' &&
-        frame.users.some((u) => u.id !== this.selfId))
-    ) {
-      this.news = true;
-    }
+    const self = frame.type === 'presence' && frame.users.every((u) => u.id === this.selfId);
+    if (NEWS.has(frame.type) || (this.parked && !self)) this.news = true;
     this.onChange();
   }
 
@@ -149,6 +149,7 @@ export function createPollHandlers(deps: LongPollDeps) {
           key = `${session.userId}:${cid}`;
           held.get(key)?.();
           held.set(key, release);
+          conn.parked = true;
         }
         if (conn.news && !coalescing) coalescing = setTimeout(release, COALESCE_MS);
       };
