@@ -8,19 +8,24 @@ import { getCookie } from 'hono/cookie';
 import { Limits } from '../shared/limits.js';
 import type { Sessions } from './auth/sessions.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
-import type { Broker } from './broker/broker.js';
+import type { Broker, RateRule } from './broker/broker.js';
+import { adminRoutes } from './http/admin.js';
+import { requireApiKey } from './http/api-key.js';
 import { articleDemoRoutes } from './http/article-demo.js';
 import { authRoutes, meRoutes } from './http/auth.js';
 import { type AppEnv, apiError } from './http/env.js';
 import { healthRoutes } from './http/health.js';
+import { jobRoutes } from './http/jobs.js';
 import { labRoutes } from './http/lab.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { OriginPolicy } from './http/origin.js';
+import { pushRoutes } from './http/push.js';
 import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
+import type { DownloadDemoOptions } from './push/download-demo.js';
 import type { Storage } from './storage/storage.js';
 import { createPollHandlers, longPollRoutes } from './transport/long-poll.js';
 
@@ -35,6 +40,10 @@ export interface AppDeps {
   webDir: string;
   /** Extra routes mounted at the root before the SPA fallback (the WebSocket route). */
   routes?: Hono<AppEnv>[];
+  /** The download demo's job runner (its jobs service, file directory and pace). */
+  demo: DownloadDemoOptions;
+  /** Per-API-key rate on the push and jobs API. */
+  pushRate: RateRule;
   /** True once shutdown began: new requests get 503 and their connections are not kept alive. */
   draining?: () => boolean;
 }
@@ -77,6 +86,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes(deps));
   app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
+  const apiKey = requireApiKey({ keys: deps.storage, broker: deps.broker, rate: deps.pushRate });
+  app.use('/api/push', apiKey);
+  app.route('/api/push', pushRoutes(deps));
+  app.route('/api', jobRoutes({ storage: deps.storage, demo: deps.demo, apiKey }));
+  app.route('/api/admin', adminRoutes(deps));
   const polls = createPollHandlers(deps);
   app.route('/api/poll', longPollRoutes(polls));
   app.route('/api/lab', labRoutes({ ...deps, shortPoll: polls.short }));

@@ -17,6 +17,8 @@ export interface Config {
   trustProxy: boolean;
   logLevel: LogLevel;
   hub: Partial<HubConfig>;
+  /** Per-API-key rate on the push and jobs API. */
+  pushRate: { burst: number; refillMs: number };
 }
 
 export const settings = [
@@ -33,6 +35,8 @@ export const settings = [
   ['RATE_BURST', '20', 'messages a user may send at once'],
   ['RATE_REFILL_MS', '1000', 'then one more message per this many ms (20 then 10 per 10 s)'],
   ['POLL_HOLD_MS', '25000', 'how long a long-poll is held when there is nothing to deliver'],
+  ['PUSH_RATE_BURST', '100', 'push API calls an API key may make at once'],
+  ['PUSH_RATE_REFILL_MS', '20', 'then one more call per this many ms (50 per second)'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -94,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
+    pushRate: {
+      burst: integer(env, 'PUSH_RATE_BURST', 100, 1),
+      refillMs: integer(env, 'PUSH_RATE_REFILL_MS', 20, 1),
+    },
     hub: {
       heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
       replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),

@@ -14,6 +14,7 @@ import { createOriginPolicy } from './http/origin.js';
 import { createHub, type Hub } from './hub/hub.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
+import { createJobs, type Jobs } from './push/jobs.js';
 import { seed } from './seed.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
@@ -37,7 +38,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   await seed(storage, log);
   const broker = createMemoryBroker();
   const sessions = createSessions(storage);
-  const hub = createHub({ storage, broker, log, config: config.hub, authenticate: sessions.resolve });
+  // The hub asks the jobs service for latest values, and the jobs service commits through the hub.
+  let jobs: Jobs | null = null;
+  const hub = createHub({
+    storage,
+    broker,
+    log,
+    config: config.hub,
+    authenticate: sessions.resolve,
+    latest: async (user, stream) => (jobs && stream === `user:${user.id}` ? jobs.snapshot(user.id) : []),
+  });
+  jobs = createJobs({ storage, hub });
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
   const metrics = createMetrics();
   const ws = createWebSocketTransport({ hub, sessions, origins, log, metrics });
@@ -52,6 +63,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     origins,
     log,
     webDir: config.webDir,
+    demo: { jobs, dir: join(config.dataDir, 'downloads'), log },
+    pushRate: config.pushRate,
     routes: [ws.route],
   });
 

@@ -5,9 +5,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { ApiErrorBody } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/codes.js';
-import type { AuthSession } from '../storage/storage.js';
+import type { ApiKeyWithSecret, AuthSession } from '../storage/storage.js';
 
-export type AppEnv = { Bindings: HttpBindings; Variables: { auth: AuthSession | null } };
+export type AppEnv = {
+  Bindings: HttpBindings;
+  Variables: { auth: AuthSession | null; apiKey?: ApiKeyWithSecret };
+};
 
 /** The signed-in user, for routes mounted behind a check that there is one. */
 export function userOf(c: Context<AppEnv>): AuthSession['user'] {

@@ -18,6 +18,9 @@ export async function streamAccess(rooms: RoomStore, user: User, stream: string)
     }
     case 'user':
       return id === user.id ? 'ok' : 'forbidden';
+    case 'topic':
+      // Topics are public to signed-in users: anyone may follow one; only API keys push to them.
+      return 'ok';
     case 'lab':
       // A Transport lab run's private stream: `lab:<userId>.<run>`, for its owner only.
       return id.startsWith(`${user.id}.`) ? 'ok' : 'forbidden';

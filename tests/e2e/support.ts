@@ -62,9 +62,12 @@ export { expect };
 /** The connection indicator. */
 export const connection = (page: Page) => page.locator('.conn');
 
-/** Registers through the form and waits until the app is connected. */
-export async function register(page: Page, username: string): Promise<void> {
-  await page.goto('/register');
+/**
+ * Registers through the form and waits until the app is connected. `path` is where the form is
+ * opened, with any query the app should keep (`/register?transport=polling`).
+ */
+export async function register(page: Page, username: string, path = '/register'): Promise<void> {
+  await page.goto(path);
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
