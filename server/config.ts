@@ -12,6 +12,12 @@ export interface Config {
   dataDir: string;
   webDir: string;
   sqliteSynchronous: SynchronousLevel;
+  /** PostgreSQL instead of SQLite, when set. */
+  databaseUrl: string | null;
+  databaseSchema: string | null;
+  /** Redis instead of the in-process broker, when set. */
+  redisUrl: string | null;
+  redisPrefix: string;
   /** Origins allowed besides the server's own (exact `scheme://host:port`). */
   allowedOrigins: string[];
   trustProxy: boolean;
@@ -27,6 +33,10 @@ export const settings = [
   ['DATA_DIR', './data', 'directory holding the SQLite file switchboard.db'],
   ['WEB_DIR', './dist/web', 'the built SPA (npm run build puts it there)'],
   ['SQLITE_SYNCHRONOUS', 'FULL', 'FULL survives power loss; NORMAL only a process crash'],
+  ['DATABASE_URL', '', 'postgres://... to store in PostgreSQL instead of SQLite (several processes)'],
+  ['DATABASE_SCHEMA', '', 'PostgreSQL schema to use (created if missing); default: the search_path'],
+  ['REDIS_URL', '', 'redis://... to fan out, share presence and rate limits across processes'],
+  ['REDIS_PREFIX', 'sb:', 'prefix of every Redis key and channel (deployments can share a Redis)'],
   ['ALLOWED_ORIGINS', '', 'comma-separated extra origins allowed to use cookies (same origin always is)'],
   ['TRUST_PROXY', 'false', 'true behind a reverse proxy: use X-Forwarded-Proto/Host'],
   ['LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
@@ -66,6 +76,21 @@ function oneOf<T extends string>(
   return value;
 }
 
+function url(env: NodeJS.ProcessEnv, name: string, protocols: string[]): string | null {
+  const raw = env[name];
+  if (!raw) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a URL; expected ${protocols[0]}//host:port/...`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must start with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+  }
+  return raw;
+}
+
 function origins(raw: string | undefined): string[] {
   if (!raw) return [];
   return raw
@@ -95,6 +120,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: env.DATA_DIR || './data',
     webDir: env.WEB_DIR || './dist/web',
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'FULL'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    databaseSchema: env.DATABASE_SCHEMA || null,
+    redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redisPrefix: env.REDIS_PREFIX ?? 'sb:',
     allowedOrigins: origins(env.ALLOWED_ORIGINS),
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),

@@ -13,6 +13,15 @@ const seedRooms = [
 
 export async function seed(storage: Storage, log: Logger): Promise<void> {
   if ((await storage.countRooms()) > 0) return;
-  for (const room of seedRooms) await storage.createRoom({ ...room, createdBy: null });
-  log.info('seed.rooms', { count: seedRooms.length });
+  let created = 0;
+  for (const room of seedRooms) {
+    try {
+      await storage.createRoom({ ...room, createdBy: null });
+      created++;
+    } catch (err) {
+      // Several processes starting on one database at once: another one seeded this room.
+      if (!(await storage.roomById(room.id))) throw err;
+    }
+  }
+  if (created > 0) log.info('seed.rooms', { count: created });
 }

@@ -9,6 +9,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createSessions } from './auth/sessions.js';
 import { createMemoryBroker } from './broker/memory.js';
+import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
 import { createOriginPolicy } from './http/origin.js';
 import { createHub, type Hub } from './hub/hub.js';
@@ -16,6 +17,7 @@ import type { Logger } from './log.js';
 import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
 import { createJobs, type Jobs } from './push/jobs.js';
 import { seed } from './seed.js';
+import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
 import { createWebSocketTransport } from './transport/websocket.js';
@@ -30,13 +32,18 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
-  const storage = openSqliteStorage({
-    file: join(config.dataDir, 'switchboard.db'),
-    synchronous: config.sqliteSynchronous,
-  });
+  const storage = config.databaseUrl
+    ? await openPostgresStorage({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined, log })
+    : openSqliteStorage({
+        file: join(config.dataDir, 'switchboard.db'),
+        synchronous: config.sqliteSynchronous,
+      });
   log.info('storage.open', { engine: storage.name, ...(await storage.describe()) });
   await seed(storage, log);
-  const broker = createMemoryBroker();
+  const broker = config.redisUrl
+    ? createRedisBroker({ url: config.redisUrl, keyPrefix: config.redisPrefix, log })
+    : createMemoryBroker();
+  log.info('broker.open', { engine: broker.name });
   const sessions = createSessions(storage);
   // The hub asks the jobs service for latest values, and the jobs service commits through the hub.
   let jobs: Jobs | null = null;

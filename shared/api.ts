@@ -67,11 +67,13 @@ export interface ApiErrorBody {
 }
 
 export interface HealthBody {
+  /** True while this process can serve: storage answers. Sends commit even when the broker is down. */
   ok: boolean;
   version: string;
   protocol: number;
-  storage: string;
-  broker: string;
+  storage: { name: string; ok: boolean; detail?: string };
+  /** With Redis down, live fan-out between processes pauses; clients converge by cursor after. */
+  broker: { name: string; ok: boolean; detail?: string };
 }
 
 // ---- push API ---------------------------------------------------------------------------------

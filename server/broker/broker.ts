@@ -13,7 +13,9 @@ import type { ServerFrame, UserRef } from '../../shared/protocol.js';
 /** Messages for one user's sessions that are not frames: membership changes and sign-outs. */
 export type ControlMessage =
   | { type: 'member'; stream: string; joined: boolean }
-  | { type: 'revoke'; sessionId: string };
+  | { type: 'revoke'; sessionId: string }
+  /** A poll of tab `cid` is now held (as `pollId`): any other held poll of that tab answers now. */
+  | { type: 'poll'; cid: string; pollId: string };
 
 export type BrokerMessage = ServerFrame | ControlMessage;
 
@@ -54,6 +56,13 @@ export interface Broker {
    * line; `detail` says what is wrong when `ok` is false. Optional: in-process brokers are always ok.
    */
   health?(): { ok: boolean; detail: string };
+
+  /**
+   * Called when the broker is back after an outage: publishes made meanwhile were lost (delivery
+   * is at most once), so subscribers should catch up from the log. Optional: in-process brokers
+   * never lose a publish.
+   */
+  onReconnect?(handler: () => void): void;
 
   close(): Promise<void>;
 }

@@ -20,6 +20,10 @@ function decodeControl(record: Record<string, unknown>): ControlMessage | null {
         : null;
     case 'revoke':
       return typeof record.sessionId === 'string' ? { type: 'revoke', sessionId: record.sessionId } : null;
+    case 'poll':
+      return typeof record.cid === 'string' && typeof record.pollId === 'string'
+        ? { type: 'poll', cid: record.cid, pollId: record.pollId }
+        : null;
     default:
       return null;
   }
@@ -34,7 +38,7 @@ export function decodeBrokerMessage(raw: string): DecodedBrokerMessage {
   }
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
-    if (record.type === 'member' || record.type === 'revoke') {
+    if (record.type === 'member' || record.type === 'revoke' || record.type === 'poll') {
       const control = decodeControl(record);
       return control
         ? { ok: true, message: control }

@@ -278,10 +278,15 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       effect: 'publishes dropped, presence calls fail, rate limits per process until it is back',
     });
   };
+  const reconnectHandlers: (() => void)[] = [];
   const markUp = () => {
     if (closed || downSince === null || cmd.status !== 'ready' || sub.status !== 'ready') return;
     log?.info('redis_reachable_again', { at: where, down_ms: Date.now() - downSince });
     downSince = null;
+    // Give ioredis a moment to resubscribe the channels before subscribers catch up from the log.
+    setTimeout(() => {
+      for (const handler of reconnectHandlers) handler();
+    }, 250).unref();
   };
   for (const conn of [cmd, sub]) {
     conn.on('error', markDown);
@@ -505,6 +510,9 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       }
     },
 
+    onReconnect(handler) {
+      reconnectHandlers.push(handler);
+    },
     health() {
       const ok = cmd.status === 'ready' && sub.status === 'ready';
       const dropped = `${counts.droppedPublishes} publishes dropped, ${counts.invalidMessages} invalid messages`;

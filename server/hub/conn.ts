@@ -16,6 +16,8 @@ export interface Conn {
   close(name: CloseName, reason: string): void;
   /** Bytes accepted by `send` and not yet written to the network. */
   bufferedBytes(): number;
+  /** Polls only: another poll of the same tab (`cid`) is now held, as `pollId`. */
+  pollClaimed?(cid: string, pollId: string): void;
 }
 
 export interface HubConfig {
@@ -35,6 +37,11 @@ export interface HubConfig {
   pollHoldMs: number;
   /** A polling client stays present this long after its last poll's hold could have ended. */
   pollPresenceGraceMs: number;
+  /**
+   * With a broker that can lose publishes (Redis), how often every local subscription checks the
+   * log for entries it missed, even if no later message revealed the gap.
+   */
+  catchUpSweepMs: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -47,4 +54,5 @@ export const defaultHubConfig: HubConfig = {
   typingThrottleMs: 2000,
   pollHoldMs: 25_000,
   pollPresenceGraceMs: 10_000,
+  catchUpSweepMs: 30_000,
 };

@@ -43,6 +43,8 @@ export interface Hub {
   commit(input: AppendInput): Promise<AppendResult>;
   /** Sends a frame to every connection of one user, on every process. */
   toUser(userId: string, frame: ServerFrame): void;
+  /** A poll of tab `cid` is now held: every other held poll of that tab, on any process, answers. */
+  claimPoll(userId: string, cid: string, pollId: string): void;
   connect(conn: Conn, cookieAuth: AuthSession | null, options?: SessionOptions): Session;
   /** Closes every connection of one sign-in session, on every process that has one. */
   revokeSession(userId: string, sessionId: string): void;
@@ -104,6 +106,9 @@ export function createHub(deps: HubDeps): Hub {
           if (session.authSessionId === message.sessionId) {
             session.close('signed_out', 'this session was signed out');
           }
+          break;
+        case 'poll':
+          session.conn.pollClaimed?.(message.cid, message.pollId);
           break;
         default:
           log.warn('broker.unexpected', { type: message.type });
@@ -192,6 +197,20 @@ export function createHub(deps: HubDeps): Hub {
     },
   };
 
+  /** Every local subscription reads what it may have missed (see Subscription.catchUp). */
+  const catchUpAll = () => {
+    for (const fanout of fanouts.values()) for (const sub of fanout.subs) sub.catchUp();
+  };
+  let sweep: NodeJS.Timeout | undefined;
+  if (broker.onReconnect) {
+    broker.onReconnect(() => {
+      log.info('hub.catch_up', { reason: 'broker reconnected', streams: fanouts.size });
+      catchUpAll();
+    });
+    sweep = setInterval(catchUpAll, config.catchUpSweepMs);
+    sweep.unref();
+  }
+
   broker.onPresenceExpired((stream, user) => {
     broker.publish(streamChannel(stream), { type: 'presence', stream, kind: 'leave', users: [user] });
   });
@@ -219,8 +238,12 @@ export function createHub(deps: HubDeps): Hub {
     membershipEnded(userId, stream) {
       broker.publish(userChannel(userId), { type: 'member', stream, joined: false });
     },
+    claimPoll(userId, cid, pollId) {
+      broker.publish(userChannel(userId), { type: 'poll', cid, pollId });
+    },
     async shutdown(close, reason) {
       clearInterval(heartbeat);
+      clearInterval(sweep);
       // Acks for commits already under way still reach their senders; then no new input.
       await committer.drain();
       for (const session of [...sessions]) session.close(close, reason);

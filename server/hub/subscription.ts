@@ -62,6 +62,19 @@ export class Subscription {
     for (const frame of held) this.offer(frame);
   }
 
+  /**
+   * Reads whatever committed after the cursor: after the broker may have lost publishes (it was
+   * down), nothing new would otherwise reveal the gap until the next message.
+   */
+  catchUp(): void {
+    if (!this.active || this.catchingUp) return;
+    this.catchingUp = true;
+    this.readForward().then(
+      () => this.release(),
+      (err) => this.owner.fail(err),
+    );
+  }
+
   /** A live frame from the broker. */
   offer(frame: LogFrame): void {
     if (!this.active) return;
@@ -77,11 +90,7 @@ export class Subscription {
     }
     // A gap: fill it from the log, then go on with what was held.
     this.held.push(frame);
-    this.catchingUp = true;
-    this.readForward().then(
-      () => this.release(),
-      (err) => this.owner.fail(err),
-    );
+    this.catchUp();
   }
 
   private async readForward(): Promise<void> {

@@ -18,6 +18,7 @@ import type { ServerFrame } from '../../shared/protocol.js';
 import { type AppEnv, readJson } from '../http/env.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
+import { randomId } from '../ids.js';
 import type { Metrics, WireTransport } from '../metrics/metrics.js';
 
 export const PollBody = v.object({
@@ -54,6 +55,15 @@ export class PollConn implements Conn {
   parked = false;
   /** Called after every frame or close, so the request can decide to answer. */
   onChange: () => void = () => {};
+  readonly pollId = randomId(9);
+  /** Called when a newer poll of the same tab is held somewhere: this one answers now. */
+  onSuperseded: () => void = () => {};
+
+  constructor(readonly cid: string) {}
+
+  pollClaimed(cid: string, pollId: string): void {
+    if (cid === this.cid && pollId !== this.pollId) this.onSuperseded();
+  }
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
@@ -93,8 +103,6 @@ export const labRunOf = (c: Context<AppEnv>): string | null => {
 
 export function createPollHandlers(deps: LongPollDeps) {
   const { hub, metrics } = deps;
-  /** The held poll of each (user, cid): a newer poll answers the older one at once. */
-  const held = new Map<string, () => void>();
 
   const serve = (mode: Mode) =>
     async function handle(c: Context<AppEnv>) {
@@ -102,7 +110,7 @@ export function createPollHandlers(deps: LongPollDeps) {
       if (!body.ok) return body.response;
       const { cid, frames } = body.value;
       const hold = mode === 'wait' && body.value.hold;
-      const conn = new PollConn();
+      const conn = new PollConn(cid);
       const session = hub.connect(conn, c.get('auth'), { connId: cid });
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
@@ -123,7 +131,6 @@ export function createPollHandlers(deps: LongPollDeps) {
         release = resolve;
       });
       c.req.raw.signal.addEventListener('abort', release);
-      let key: string | null = null;
       let coalescing: NodeJS.Timeout | undefined;
       let scanned = 0;
       const settled = () => {
@@ -144,12 +151,12 @@ export function createPollHandlers(deps: LongPollDeps) {
         // A send request also waits for frames that have no answer of their own (typing, read).
         if (mode === 'send') return void session.whenIdle().then(release);
         if (!hold || conn.closed) return release();
-        if (key === null && session.userId) {
-          // Settled and nothing to say yet: park, replacing any older poll of this client.
-          key = `${session.userId}:${cid}`;
-          held.get(key)?.();
-          held.set(key, release);
+        if (!conn.parked && session.userId) {
+          // Settled and nothing to say yet: park, and answer any other held poll of this tab, on
+          // whichever process holds it (a tab has one poll at a time; the newest one wins).
           conn.parked = true;
+          conn.onSuperseded = release;
+          hub.claimPoll(session.userId, cid, conn.pollId);
         }
         if (conn.news && !coalescing) coalescing = setTimeout(release, COALESCE_MS);
       };
@@ -161,7 +168,6 @@ export function createPollHandlers(deps: LongPollDeps) {
       clearTimeout(limit);
       clearTimeout(coalescing);
       c.req.raw.signal.removeEventListener('abort', release);
-      if (key !== null && held.get(key) === release) held.delete(key);
       conn.onChange = () => {};
       const close = conn.closed;
       session.closed();

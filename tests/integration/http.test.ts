@@ -26,7 +26,13 @@ describe('health', () => {
   it('answers 200 with the version and protocol', async () => {
     const res = await api(server.url, null, 'GET', '/api/health');
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ ok: true, version: expect.any(String), protocol: 1, storage: 'sqlite' });
+    expect(res.json).toMatchObject({
+      ok: true,
+      version: expect.any(String),
+      protocol: 1,
+      storage: { name: 'sqlite', ok: true },
+      broker: { name: 'memory', ok: true },
+    });
   });
 });
 
