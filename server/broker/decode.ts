@@ -36,6 +36,11 @@ export function decodeBrokerMessage(raw: string): DecodedBrokerMessage {
   } catch {
     return { ok: false, reason: 'not JSON' };
   }
+  return decodeBrokerValue(value);
+}
+
+/** As decodeBrokerMessage, for a value already parsed (the inside of an envelope). */
+export function decodeBrokerValue(value: unknown): DecodedBrokerMessage {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
     if (record.type === 'member' || record.type === 'revoke' || record.type === 'poll') {

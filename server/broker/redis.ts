@@ -21,12 +21,12 @@
  * @example
  * const broker = createRedisBroker({ url: 'redis://127.0.0.1:6379', keyPrefix: 'sb:', log });
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { UserRef } from '../../shared/protocol.js';
 import { errorText, type Logger } from '../log.js';
 import type { Broker, BrokerMessage } from './broker.js';
-import { decodeBrokerMessage } from './decode.js';
+import { decodeBrokerValue } from './decode.js';
 import { createMemoryBroker } from './memory.js';
 
 export interface RedisBrokerOptions {
@@ -322,12 +322,19 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     try {
       return await cmd.evalsha(s.sha, s.keys, ...keys, ...args);
     } catch (err) {
-      if (!(err instanceof Error && err.message.startsWith('NOSCRIPT'))) throw err;
-      return cmd.eval(s.lua, s.keys, ...keys, ...args);
+      if (err instanceof Error && err.message.startsWith('NOSCRIPT'))
+        return cmd.eval(s.lua, s.keys, ...keys, ...args);
+      // The connection dropped between the status check and the write: the same outage, in words.
+      if (cmd.status !== 'ready' || downSince !== null) {
+        throw new Error(`Redis at ${where} is unreachable (${errorText(err)}); retry once it is back`);
+      }
+      throw err;
     }
   };
 
   // --- publish and subscribe ------------------------------------------------------------------
+  /** Marks this process's publishes, so it can skip them when Redis echoes them back. */
+  const origin = randomBytes(9).toString('base64url');
   const channels = new Map<string, Set<(message: BrokerMessage) => void>>();
   /** Settles once every SUBSCRIBE/UNSUBSCRIBE sent so far has (or has had time to). */
   let subscribed: Promise<unknown> = Promise.resolve();
@@ -354,12 +361,31 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     });
   };
 
+  const deliver = (
+    channel: string,
+    handlers: Set<(message: BrokerMessage) => void>,
+    message: BrokerMessage,
+  ) => {
+    for (const handler of handlers) {
+      try {
+        handler(message);
+      } catch (err) {
+        log?.error('broker_handler_failed', { channel, error: errorText(err) });
+      }
+    }
+  };
+
   sub.on('message', (redisChannel: string, raw: string) => {
     if (!redisChannel.startsWith(channelPrefix)) return;
     const channel = redisChannel.slice(channelPrefix.length);
     const handlers = channels.get(channel);
     if (!handlers || handlers.size === 0) return;
-    const decoded = decodeBrokerMessage(raw);
+    const envelope = parseEnvelope(raw);
+    // This process's own publishes were delivered here already, before they went to Redis.
+    if (envelope?.origin === origin) return;
+    const decoded = envelope
+      ? decodeBrokerValue(envelope.message)
+      : { ok: false as const, reason: 'not an envelope' };
     if (!decoded.ok) {
       counts.invalidMessages++;
       // The first, then every 100th: a flood of bad messages must not become a flood of lines.
@@ -372,13 +398,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       }
       return;
     }
-    for (const handler of handlers) {
-      try {
-        handler(decoded.message);
-      } catch (err) {
-        log?.error('broker_handler_failed', { channel, error: errorText(err) });
-      }
-    }
+    deliver(channel, handlers, decoded.message);
   });
 
   // --- presence expiry ------------------------------------------------------------------------
@@ -427,10 +447,15 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
 
     publish(channel, message) {
       if (closed) return;
+      // NOTE: local subscribers get the message at once, from memory, in publish order; Redis
+      // carries it to the other processes only. So a Redis outage pauses fan-out between
+      // processes, never within one, and local delivery costs no round trip.
+      const local = channels.get(channel);
+      if (local && local.size > 0) deliver(channel, local, message);
       const redisChannel = channelPrefix + channel;
       let payload: string;
       try {
-        payload = JSON.stringify(message);
+        payload = JSON.stringify({ o: origin, m: message });
       } catch {
         counts.droppedPublishes++;
         return;
@@ -535,4 +560,16 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       await closing;
     },
   };
+}
+
+/** Every message on a Redis channel is `{"o": <origin process>, "m": <the BrokerMessage>}`. */
+function parseEnvelope(raw: string): { origin: string; message: unknown } | null {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+    const { o, m } = value as { o?: unknown; m?: unknown };
+    return typeof o === 'string' ? { origin: o, message: m } : null;
+  } catch {
+    return null;
+  }
 }
