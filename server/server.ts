@@ -13,6 +13,7 @@ import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
 import { createOriginPolicy } from './http/origin.js';
 import { createHub, type Hub } from './hub/hub.js';
+import { userIdentity } from './hub/identity.js';
 import type { Logger } from './log.js';
 import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
 import { createJobs, type Jobs } from './push/jobs.js';
@@ -52,7 +53,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     broker,
     log,
     config: config.hub,
-    authenticate: sessions.resolve,
+    authenticate: async ({ token }) => {
+      const auth = token ? await sessions.resolve(token) : null;
+      return auth ? userIdentity(auth) : null;
+    },
     latest: async (user, stream) => (jobs && stream === `user:${user.id}` ? jobs.snapshot(user.id) : []),
   });
   jobs = createJobs({ storage, hub });

@@ -44,6 +44,8 @@ export const HelloFrame = v.object({
   v: v.number('v (protocol version) must be a number'),
   /** A session token, for clients without the session cookie (bots, the Node SDK). */
   token: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  /** A support widget visitor's token (the widget keeps it in the host page's localStorage). */
+  visitor: v.optional(v.pipe(v.string(), v.maxLength(200))),
   /** Skip the `welcome` answer: a long-poll continuing a session the client already has. */
   quiet: v.optional(v.boolean('quiet must be true or false')),
 });

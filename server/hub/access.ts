@@ -3,11 +3,12 @@
 /** Streams that take chat messages (`send`); the others are read-only to clients. */
 export const WRITABLE_KINDS = new Set(['room', 'lab']);
 
-import type { RoomStore, User } from '../storage/storage.js';
+import type { RoomStore } from '../storage/storage.js';
+import type { Identity } from './identity.js';
 
 export type Access = 'ok' | 'forbidden' | 'not_found';
 
-export async function streamAccess(rooms: RoomStore, user: User, stream: string): Promise<Access> {
+export async function streamAccess(rooms: RoomStore, user: Identity, stream: string): Promise<Access> {
   const colon = stream.indexOf(':');
   const kind = stream.slice(0, colon);
   const id = stream.slice(colon + 1);

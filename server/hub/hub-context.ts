@@ -2,9 +2,10 @@
 import type { ServerFrame } from '../../shared/protocol.js';
 import type { Broker } from '../broker/broker.js';
 import type { Logger } from '../log.js';
-import type { AppendInput, AppendResult, AuthSession, Storage, User } from '../storage/storage.js';
+import type { AppendInput, AppendResult, Storage } from '../storage/storage.js';
 import type { Access } from './access.js';
 import type { HubConfig } from './conn.js';
+import type { Credentials, Identity } from './identity.js';
 import type { Session } from './session.js';
 import type { Subscription } from './subscription.js';
 
@@ -13,12 +14,12 @@ export interface HubContext {
   readonly broker: Broker;
   readonly config: HubConfig;
   readonly log: Logger;
-  authenticate(token: string): Promise<AuthSession | null>;
-  access(user: User, stream: string): Promise<Access>;
+  authenticate(credentials: Credentials): Promise<Identity | null>;
+  access(who: Identity, stream: string): Promise<Access>;
   /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
   commit(input: AppendInput, text?: string): Promise<AppendResult>;
   /** Latest-value frames for a stream just caught up (see HubDeps.latest). */
-  latest(user: User, stream: string): Promise<ServerFrame[]>;
+  latest(who: Identity, stream: string): Promise<ServerFrame[]>;
   /**
    * Typing `active: true` goes out at most once per throttle window per user and stream, across
    * all their connections; `false` always goes out and opens the window again.

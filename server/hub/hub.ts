@@ -11,12 +11,13 @@ import type { CloseName } from '../../shared/codes.js';
 import type { ServerFrame } from '../../shared/protocol.js';
 import { type Broker, type BrokerMessage, streamChannel, userChannel } from '../broker/broker.js';
 import type { Logger } from '../log.js';
-import type { AppendInput, AppendResult, AuthSession, Storage, User } from '../storage/storage.js';
+import type { AppendInput, AppendResult, Storage } from '../storage/storage.js';
 import { streamAccess } from './access.js';
 import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
 import { entryFrame, msgFrame } from './frames.js';
 import type { HubContext } from './hub-context.js';
+import type { Credentials, Identity } from './identity.js';
 import { Session, type SessionOptions } from './session.js';
 import type { Subscription } from './subscription.js';
 
@@ -25,13 +26,16 @@ export interface HubDeps {
   broker: Broker;
   log: Logger;
   config?: Partial<HubConfig>;
-  /** Resolves a session token sent in `hello` (clients without the cookie). */
-  authenticate(token: string): Promise<AuthSession | null>;
+  /**
+   * Resolves what a client presented in `hello` when it had no session cookie: a session token
+   * (bots, the Node SDK) or a support visitor's token for a site.
+   */
+  authenticate(credentials: Credentials): Promise<Identity | null>;
   /**
    * Latest-value state to send after a subscription is caught up (for a user's own stream: the
    * current progress of their jobs), so a reconnecting client is right at once.
    */
-  latest?: (user: User, stream: string) => Promise<ServerFrame[]>;
+  latest?: (who: Identity, stream: string) => Promise<ServerFrame[]>;
 }
 
 export interface Hub {
@@ -45,7 +49,7 @@ export interface Hub {
   toUser(userId: string, frame: ServerFrame): void;
   /** A poll of tab `cid` is now held: every other held poll of that tab, on any process, answers. */
   claimPoll(userId: string, cid: string, pollId: string): void;
-  connect(conn: Conn, cookieAuth: AuthSession | null, options?: SessionOptions): Session;
+  connect(conn: Conn, cookieAuth: Identity | null, options?: SessionOptions): Session;
   /** Closes every connection of one sign-in session, on every process that has one. */
   revokeSession(userId: string, sessionId: string): void;
   /** Tells the user's connections that a stream membership ended. */
@@ -132,7 +136,7 @@ export function createHub(deps: HubDeps): Hub {
     config,
     log,
     authenticate: deps.authenticate,
-    access: (user, stream) => streamAccess(storage, user, stream),
+    access: (who, stream) => streamAccess(storage, who, stream),
     commit,
     latest: deps.latest ?? (async () => []),
     typingAllowed(userId, stream, active) {

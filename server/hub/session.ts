@@ -14,11 +14,12 @@ import {
 import { streamChannel, userChannel } from '../broker/broker.js';
 import { randomId } from '../ids.js';
 import { errorText, type LogFields } from '../log.js';
-import type { AppendResult, AuthSession, User } from '../storage/storage.js';
+import type { AppendResult } from '../storage/storage.js';
 import { WRITABLE_KINDS } from './access.js';
 import type { Conn } from './conn.js';
 import { errorFrame, messageBody } from './frames.js';
 import type { HubContext } from './hub-context.js';
+import type { Identity } from './identity.js';
 import { Subscription, type SubscriptionOwner } from './subscription.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closed';
@@ -29,12 +30,15 @@ export interface SessionOptions {
    * many short requests of one tab count as one presence entry that they keep alive.
    */
   connId?: string;
+  /** The support site a widget connection was opened for (`?site=` on its URL). */
+  siteKey?: string | null;
 }
 
 export class Session implements SubscriptionOwner {
   readonly connId: string;
   private state: State = 'hello';
-  private auth: AuthSession | null;
+  private identity: Identity | null;
+  private readonly siteKey: string | null;
   private readonly subs = new Map<string, Subscription>();
   /** Streams this connection was found allowed to use; dropped when membership ends. */
   private readonly allowed = new Set<string>();
@@ -50,11 +54,12 @@ export class Session implements SubscriptionOwner {
   constructor(
     private readonly hub: HubContext,
     readonly conn: Conn,
-    cookieAuth: AuthSession | null,
+    cookieAuth: Identity | null,
     options: SessionOptions = {},
   ) {
     this.connId = options.connId ?? randomId(9);
-    this.auth = cookieAuth;
+    this.identity = cookieAuth;
+    this.siteKey = options.siteKey ?? null;
     this.helloTimer = setTimeout(() => {
       if (this.state === 'hello' || this.state === 'authenticating') {
         this.close('hello_timeout', 'no hello frame within the time allowed');
@@ -67,17 +72,18 @@ export class Session implements SubscriptionOwner {
     return this.state !== 'closed';
   }
 
-  get user(): User | null {
-    return this.state === 'open' && this.auth ? this.auth.user : null;
+  /** Who this connection is, once the handshake is done. */
+  get user(): Identity | null {
+    return this.state === 'open' ? this.identity : null;
   }
 
   /** The signed-in user's id, kept after close so registries can find this session. */
   get userId(): string | null {
-    return this.auth?.user.id ?? null;
+    return this.identity?.id ?? null;
   }
 
   get authSessionId(): string | null {
-    return this.auth?.sessionId ?? null;
+    return this.identity?.sessionId ?? null;
   }
 
   get subscribedStreams(): IterableIterator<string> {
@@ -97,7 +103,9 @@ export class Session implements SubscriptionOwner {
         return;
       case 'hello':
         if (frame.type === 'hello') {
-          this.guard(this.onHello(frame.v, frame.token, frame.quiet === true));
+          this.guard(
+            this.onHello(frame.v, { token: frame.token, visitor: frame.visitor }, frame.quiet === true),
+          );
         } else {
           this.protocolError({ code: 'hello_required', message: 'the first frame must be hello' });
         }
@@ -146,34 +154,40 @@ export class Session implements SubscriptionOwner {
     }
   }
 
-  private async onHello(version: number, token: string | undefined, quiet: boolean): Promise<void> {
+  private async onHello(
+    version: number,
+    credentials: { token?: string; visitor?: string },
+    quiet: boolean,
+  ): Promise<void> {
     if (version !== PROTOCOL_VERSION) {
       this.close('protocol_version', `server speaks protocol ${PROTOCOL_VERSION}, client sent ${version}`);
       return;
     }
     this.state = 'authenticating';
-    if (!this.auth && token) this.auth = await this.hub.authenticate(token);
+    if (!this.identity && (credentials.token || credentials.visitor)) {
+      this.identity = await this.hub.authenticate({ ...credentials, site: this.siteKey });
+    }
     if (!this.isOpen) return;
-    if (!this.auth) {
+    if (!this.identity) {
       this.close('unauthorized', 'sign in first: no valid session cookie or token');
       return;
     }
     clearTimeout(this.helloTimer);
     this.state = 'open';
     this.hub.registerUser(this);
-    const { user } = this.auth;
+    const user = this.identity;
     if (!quiet)
       this.send({
         type: 'welcome',
         v: PROTOCOL_VERSION,
         connId: this.connId,
-        user: { id: user.id, name: user.username, role: user.role },
+        user: { id: user.id, name: user.name, role: user.role },
         heartbeatMs: this.hub.config.heartbeatMs,
         replayLimit: this.hub.config.replayLimit,
       });
     this.lifecycleLog('conn.open', {
       conn: this.connId,
-      user: user.username,
+      user: user.name,
       transport: this.conn.transport,
     });
     const early = this.early.splice(0);
@@ -199,7 +213,7 @@ export class Session implements SubscriptionOwner {
 
   private async onSub(stream: string, after: number | undefined): Promise<void> {
     if (!(await this.checkAccess(stream, stream)) || !this.isOpen) return;
-    const user = this.user as User;
+    const user = this.user as Identity;
     const previous = this.subs.get(stream);
     if (previous) this.hub.removeSubscription(previous);
     const sub = new Subscription(stream, this, this.hub.storage, this.hub.config.replayLimit);
@@ -302,7 +316,7 @@ export class Session implements SubscriptionOwner {
           {
             stream: frame.stream,
             senderId: user.id,
-            senderName: user.username,
+            senderName: user.name,
             clientMsgId: frame.clientMsgId,
             kind: 'msg',
             body: messageBody(frame.text),
@@ -342,14 +356,14 @@ export class Session implements SubscriptionOwner {
    */
   private async onTyping(stream: string, active: boolean): Promise<void> {
     if (!(await this.checkAccess(stream, stream))) return;
-    const user = this.user as User;
+    const user = this.user as Identity;
     if (!this.hub.typingAllowed(user.id, stream, active)) return;
     this.hub.broker.publish(streamChannel(stream), { type: 'typing', stream, user: this.userRef(), active });
   }
 
   private async onRead(stream: string, seq: number): Promise<void> {
     if (!(await this.checkAccess(stream, stream))) return;
-    const user = this.user as User;
+    const user = this.user as Identity;
     const readSeq = await this.hub.storage.markRead(user.id, stream, seq);
     const { unread } = await this.hub.storage.readPosition(user.id, stream);
     this.hub.broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread });
@@ -446,7 +460,7 @@ export class Session implements SubscriptionOwner {
     this.conn.close(name, reason);
     this.lifecycleLog('conn.close', {
       conn: this.connId,
-      user: this.auth?.user.username,
+      user: this.identity?.name,
       code: CloseCode[name].code,
       reason,
     });
@@ -456,7 +470,7 @@ export class Session implements SubscriptionOwner {
   /** The transport reports that the connection ended from the client side. */
   closed(code?: number): void {
     if (this.state === 'closed') return;
-    this.lifecycleLog('conn.closed', { conn: this.connId, user: this.auth?.user.username, code });
+    this.lifecycleLog('conn.closed', { conn: this.connId, user: this.identity?.name, code });
     this.cleanup();
   }
 
@@ -477,7 +491,6 @@ export class Session implements SubscriptionOwner {
   }
 
   private userRef(): UserRef {
-    const user = this.auth?.user;
-    return { id: user?.id ?? '', name: user?.username ?? '' };
+    return { id: this.identity?.id ?? '', name: this.identity?.name ?? '' };
   }
 }

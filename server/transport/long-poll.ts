@@ -18,6 +18,7 @@ import type { ServerFrame } from '../../shared/protocol.js';
 import { type AppEnv, readJson } from '../http/env.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
+import { userIdentity } from '../hub/identity.js';
 import { randomId } from '../ids.js';
 import type { Metrics, WireTransport } from '../metrics/metrics.js';
 
@@ -111,7 +112,8 @@ export function createPollHandlers(deps: LongPollDeps) {
       const { cid, frames } = body.value;
       const hold = mode === 'wait' && body.value.hold;
       const conn = new PollConn(cid);
-      const session = hub.connect(conn, c.get('auth'), { connId: cid });
+      const auth = c.get('auth');
+      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid });
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
       for (const raw of frames) {

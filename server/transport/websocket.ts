@@ -16,6 +16,7 @@ import { type AppEnv, apiError } from '../http/env.js';
 import type { OriginPolicy } from '../http/origin.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
+import { userIdentity } from '../hub/identity.js';
 import type { Session } from '../hub/session.js';
 import { errorText, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
@@ -111,7 +112,11 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
           onOpen(_event, ws) {
             metrics.track(socket, 'websocket', labRun);
             metrics.request('websocket', labRun);
-            session = hub.connect(new WebSocketConn(ws.raw as WebSocket, metrics, labRun), c.get('auth'));
+            const auth = c.get('auth');
+            session = hub.connect(
+              new WebSocketConn(ws.raw as WebSocket, metrics, labRun),
+              auth ? userIdentity(auth) : null,
+            );
           },
           onMessage(event) {
             if (!session) return;

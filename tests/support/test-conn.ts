@@ -5,6 +5,7 @@
 
 import type { Conn } from '../../server/hub/conn.js';
 import type { Hub } from '../../server/hub/hub.js';
+import { userIdentity } from '../../server/hub/identity.js';
 import type { Session } from '../../server/hub/session.js';
 import type { AuthSession } from '../../server/storage/storage.js';
 import { decodeClientFrame } from '../../shared/codec.js';
@@ -39,7 +40,11 @@ export class TestClient {
     options: { transport?: 'websocket' | 'polling'; connId?: string } = {},
   ) {
     this.conn = new TestConn(options.transport);
-    this.session = hub.connect(this.conn, cookieAuth, options.connId ? { connId: options.connId } : {});
+    this.session = hub.connect(
+      this.conn,
+      cookieAuth ? userIdentity(cookieAuth) : null,
+      options.connId ? { connId: options.connId } : {},
+    );
   }
 
   /** Sends raw text through the transport decoder, exactly as the WebSocket transport does. */

@@ -10,6 +10,7 @@ import { createMemoryBroker } from '../../server/broker/memory.js';
 import type { HubConfig } from '../../server/hub/conn.js';
 import { messageBody, msgFrame } from '../../server/hub/frames.js';
 import { createHub, type Hub } from '../../server/hub/hub.js';
+import { userIdentity } from '../../server/hub/identity.js';
 import { createLogger } from '../../server/log.js';
 import { openSqliteStorage } from '../../server/storage/sqlite.js';
 import type { Storage } from '../../server/storage/storage.js';
@@ -30,7 +31,10 @@ async function makeHub(config: Partial<HubConfig> = {}): Promise<void> {
     storage,
     broker,
     log: createLogger('silent'),
-    authenticate: (token) => sessions.resolve(token),
+    authenticate: async ({ token }) => {
+      const auth = token ? await sessions.resolve(token) : null;
+      return auth ? userIdentity(auth) : null;
+    },
     config: { heartbeatMs: 60_000, ...config },
   });
   await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
@@ -298,7 +302,10 @@ describe('polling sessions', () => {
       storage,
       broker,
       log: createLogger('silent'),
-      authenticate: (token) => sessions.resolve(token),
+      authenticate: async ({ token }) => {
+        const auth = token ? await sessions.resolve(token) : null;
+        return auth ? userIdentity(auth) : null;
+      },
       config: { heartbeatMs: 60_000, pollHoldMs: 100, pollPresenceGraceMs: 100 },
     });
     await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
