@@ -13,6 +13,7 @@ import { DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides }
 import { randomId } from '../ids.js';
 import { errorText, type Logger } from '../log.js';
 import { postgresMigrations } from './postgres-schema.js';
+import { postgresSupport } from './postgres-support.js';
 import {
   type ApiKeyRow,
   type JobRow,
@@ -266,6 +267,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
   let closing: Promise<void> | null = null;
 
   const storage: Storage = {
+    ...postgresSupport(pool),
     name: 'postgres',
     async describe() {
       const [facts] = await rows<Record<string, string | null>>(sql.facts);

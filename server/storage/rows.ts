@@ -1,5 +1,22 @@
 /** Table rows as both SQL implementations read them, and their mapping to storage types. */
-import type { ApiKey, ApiKeyWithSecret, Job, JobStatus, LogEntry, Role, User } from './storage.js';
+import type {
+  Agent,
+  ApiKey,
+  ApiKeyWithSecret,
+  Availability,
+  CannedResponse,
+  Conversation,
+  ConversationStatus,
+  Job,
+  JobStatus,
+  LogEntry,
+  Role,
+  Site,
+  SiteOptions,
+  User,
+  Visitor,
+  VisitorAttributes,
+} from './storage.js';
 
 export interface LogRow {
   stream: string;
@@ -105,4 +122,103 @@ export const jobColumns = (job: Job) => ({
   result: job.result === null || job.result === undefined ? null : JSON.stringify(job.result),
   error: job.error,
   updatedAt: job.updatedAt,
+});
+
+export interface SiteRow {
+  id: string;
+  key: string;
+  name: string;
+  allowed_origins: string;
+  options: string;
+  created_at: number;
+}
+
+export const toSite = (row: SiteRow): Site => ({
+  id: row.id,
+  key: row.key,
+  name: row.name,
+  allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+  options: JSON.parse(row.options) as SiteOptions,
+  createdAt: row.created_at,
+});
+
+export interface VisitorRow {
+  id: string;
+  site_id: string;
+  name: string;
+  email: string;
+  attributes: string;
+  user_agent: string;
+  timezone: string;
+  created_at: number;
+  last_seen_at: number;
+}
+
+export const toVisitor = (row: VisitorRow): Visitor => ({
+  id: row.id,
+  siteId: row.site_id,
+  name: row.name,
+  email: row.email,
+  attributes: JSON.parse(row.attributes) as VisitorAttributes,
+  userAgent: row.user_agent,
+  timezone: row.timezone,
+  createdAt: row.created_at,
+  lastSeenAt: row.last_seen_at,
+});
+
+/** Parameters for writing a visitor's mutable columns. */
+export const visitorColumns = (v: Visitor) => ({
+  name: v.name,
+  email: v.email,
+  attributes: JSON.stringify(v.attributes),
+  userAgent: v.userAgent,
+  timezone: v.timezone,
+  lastSeenAt: v.lastSeenAt,
+});
+
+export interface ConversationRow {
+  id: string;
+  site_id: string;
+  visitor_id: string;
+  status: string;
+  assignee_id: string | null;
+  created_at: number;
+  last_activity_at: number;
+  last_seq: number;
+  last_preview: string;
+  last_from: string | null;
+}
+
+export const toConversation = (row: ConversationRow): Conversation => ({
+  id: row.id,
+  siteId: row.site_id,
+  visitorId: row.visitor_id,
+  status: row.status as ConversationStatus,
+  assigneeId: row.assignee_id,
+  createdAt: row.created_at,
+  lastActivityAt: row.last_activity_at,
+  lastSeq: row.last_seq,
+  lastPreview: row.last_preview,
+  lastFrom: row.last_from as Conversation['lastFrom'],
+});
+
+export interface CannedRow {
+  id: string;
+  shortcut: string;
+  text: string;
+  created_at: number;
+}
+
+export const toCanned = (row: CannedRow): CannedResponse => ({
+  id: row.id,
+  shortcut: row.shortcut,
+  text: row.text,
+  createdAt: row.created_at,
+});
+
+export const toAgent = (row: UserRow & { availability: string }): Agent => ({
+  id: row.id,
+  username: row.username,
+  role: row.role as Role,
+  availability: row.availability as Availability,
 });

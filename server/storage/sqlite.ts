@@ -25,6 +25,7 @@ import {
   type UserRow,
 } from './rows.js';
 import { sqliteMigrations } from './sqlite-schema.js';
+import { sqliteSupport } from './sqlite-support.js';
 import type {
   AppendInput,
   AppendResult,
@@ -215,6 +216,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   );
 
   const storage: Storage = {
+    ...sqliteSupport(db),
     name: 'sqlite',
     async describe() {
       return {

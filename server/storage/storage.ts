@@ -181,7 +181,153 @@ export interface JobStore {
   listJobs(userId: string, since: number, limit: number): Promise<Job[]>;
 }
 
-export interface Storage extends LogStore, ReadStore, UserStore, SessionStore, RoomStore, KeyStore, JobStore {
+export interface SiteOptions {
+  /** Ask for name and email before the first message. */
+  prechat: boolean;
+  /** Shown at the top of a new conversation. */
+  greeting: string;
+  /** Outside these hours the widget says nobody is available and takes a message. */
+  businessHours: BusinessHours | null;
+}
+
+export interface BusinessHours {
+  /** An IANA time zone, like Europe/Berlin. */
+  timezone: string;
+  /** 0 = Sunday ... 6 = Saturday. */
+  days: number[];
+  /** "09:00" */
+  open: string;
+  /** "17:30" */
+  close: string;
+}
+
+export interface Site {
+  id: string;
+  /** Public: it is in the embed snippet. */
+  key: string;
+  name: string;
+  /** Exact `scheme://host[:port]` origins, or `https://*.example.com`. */
+  allowedOrigins: string[];
+  options: SiteOptions;
+  createdAt: number;
+}
+
+export type VisitorAttributes = Record<string, string | number | boolean>;
+
+export interface Visitor {
+  id: string;
+  siteId: string;
+  name: string;
+  email: string;
+  attributes: VisitorAttributes;
+  userAgent: string;
+  /** The visitor's IANA time zone, as their browser reports it. */
+  timezone: string;
+  createdAt: number;
+  lastSeenAt: number;
+}
+
+export interface PageView {
+  url: string;
+  title: string;
+  at: number;
+}
+
+export type ConversationStatus = 'open' | 'pending' | 'resolved';
+
+export interface Conversation {
+  id: string;
+  siteId: string;
+  visitorId: string;
+  status: ConversationStatus;
+  assigneeId: string | null;
+  createdAt: number;
+  lastActivityAt: number;
+  /** The newest seq in the conversation's stream. */
+  lastSeq: number;
+  lastPreview: string;
+  lastFrom: 'visitor' | 'agent' | null;
+}
+
+export interface CannedResponse {
+  id: string;
+  /** Typed as `/shortcut` in the reply box. */
+  shortcut: string;
+  text: string;
+  createdAt: number;
+}
+
+export type Availability = 'online' | 'away';
+
+export interface Agent {
+  id: string;
+  username: string;
+  role: Role;
+  availability: Availability;
+}
+
+export interface SupportStore {
+  createSite(input: {
+    id: string;
+    key: string;
+    name: string;
+    allowedOrigins: string[];
+    options: SiteOptions;
+  }): Promise<Site>;
+  siteById(id: string): Promise<Site | null>;
+  siteByKey(key: string): Promise<Site | null>;
+  listSites(): Promise<Site[]>;
+  updateSite(
+    id: string,
+    patch: Partial<Pick<Site, 'name' | 'allowedOrigins' | 'options'>>,
+  ): Promise<Site | null>;
+
+  createVisitor(input: { id: string; siteId: string; tokenHash: string }): Promise<Visitor>;
+  /** The visitor of this site with this token, if any (a token never works on another site). */
+  visitorByToken(siteId: string, tokenHash: string): Promise<Visitor | null>;
+  visitorById(id: string): Promise<Visitor | null>;
+  updateVisitor(
+    id: string,
+    patch: Partial<Pick<Visitor, 'name' | 'email' | 'attributes' | 'userAgent' | 'timezone' | 'lastSeenAt'>>,
+  ): Promise<Visitor | null>;
+  addPageView(visitorId: string, view: PageView): Promise<void>;
+  /** Newest first. */
+  pageViews(visitorId: string, limit: number): Promise<PageView[]>;
+
+  createConversation(input: { id: string; siteId: string; visitorId: string }): Promise<Conversation>;
+  conversationById(id: string): Promise<Conversation | null>;
+  /** Newest activity first. */
+  listConversations(filter: { status?: ConversationStatus; limit: number }): Promise<Conversation[]>;
+  /** Newest activity first. */
+  visitorConversations(visitorId: string): Promise<Conversation[]>;
+  updateConversation(
+    id: string,
+    patch: Partial<
+      Pick<Conversation, 'status' | 'assigneeId' | 'lastActivityAt' | 'lastSeq' | 'lastPreview' | 'lastFrom'>
+    >,
+  ): Promise<Conversation | null>;
+
+  listCanned(): Promise<CannedResponse[]>;
+  /** 'taken' when the shortcut exists. */
+  createCanned(input: { id: string; shortcut: string; text: string }): Promise<CannedResponse | 'taken'>;
+  deleteCanned(id: string): Promise<boolean>;
+
+  setRole(userId: string, role: Role): Promise<User | null>;
+  listUsers(): Promise<User[]>;
+  /** Agents and admins, with their availability. */
+  listAgents(): Promise<Agent[]>;
+  setAvailability(userId: string, availability: Availability): Promise<void>;
+}
+
+export interface Storage
+  extends LogStore,
+    ReadStore,
+    UserStore,
+    SessionStore,
+    RoomStore,
+    KeyStore,
+    JobStore,
+    SupportStore {
   readonly name: string;
   /** Facts worth a log line at start-up (for SQLite: journal mode and synchronous level). */
   describe(): Promise<Record<string, string>>;

@@ -741,6 +741,124 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       });
     });
 
+    describe('support', () => {
+      const options = { prechat: true, greeting: 'Hi!', businessHours: null };
+      const site = (id = 's1') =>
+        storage.createSite({
+          id,
+          key: `key-${id}`,
+          name: `Site ${id}`,
+          allowedOrigins: ['https://a.example'],
+          options,
+        });
+
+      it('creates sites and finds them by id and by key; updates a site', async () => {
+        const created = await site();
+        expect(created).toMatchObject({
+          id: 's1',
+          key: 'key-s1',
+          allowedOrigins: ['https://a.example'],
+          options,
+        });
+        expect(await storage.siteByKey('key-s1')).toEqual(created);
+        expect(await storage.siteById('s1')).toEqual(created);
+        expect(await storage.siteByKey('nope')).toBeNull();
+        const updated = await storage.updateSite('s1', {
+          allowedOrigins: ['https://b.example', 'https://*.c.example'],
+        });
+        expect(updated?.allowedOrigins).toEqual(['https://b.example', 'https://*.c.example']);
+        expect((await storage.siteById('s1'))?.allowedOrigins).toEqual(updated?.allowedOrigins);
+        expect((await storage.listSites()).map((x) => x.id)).toEqual(['s1']);
+        expect(await storage.updateSite('nope', { name: 'x' })).toBeNull();
+      });
+
+      it('finds a visitor by token only on their own site', async () => {
+        await site('s1');
+        await site('s2');
+        const visitor = await storage.createVisitor({ id: 'v1', siteId: 's1', tokenHash: 'h1' });
+        expect(visitor).toMatchObject({ id: 'v1', siteId: 's1', name: '', email: '', attributes: {} });
+        expect((await storage.visitorByToken('s1', 'h1'))?.id).toBe('v1');
+        expect(await storage.visitorByToken('s2', 'h1')).toBeNull();
+        const updated = await storage.updateVisitor('v1', {
+          name: 'Ann',
+          email: 'ann@x',
+          attributes: { plan: 'pro', seats: 3 },
+        });
+        expect(updated).toMatchObject({ name: 'Ann', email: 'ann@x', attributes: { plan: 'pro', seats: 3 } });
+        expect(await storage.visitorById('v1')).toMatchObject({
+          name: 'Ann',
+          attributes: { plan: 'pro', seats: 3 },
+        });
+      });
+
+      it('keeps page views newest first', async () => {
+        await site();
+        await storage.createVisitor({ id: 'v1', siteId: 's1', tokenHash: 'h1' });
+        await storage.addPageView('v1', { url: 'https://a.example/', title: 'Home', at: 1 });
+        await storage.addPageView('v1', { url: 'https://a.example/pricing', title: 'Pricing', at: 2 });
+        expect(await storage.pageViews('v1', 10)).toEqual([
+          { url: 'https://a.example/pricing', title: 'Pricing', at: 2 },
+          { url: 'https://a.example/', title: 'Home', at: 1 },
+        ]);
+        expect(await storage.pageViews('v1', 1)).toHaveLength(1);
+      });
+
+      it('opens conversations, lists them by status and newest activity, and updates them', async () => {
+        await site();
+        await storage.createVisitor({ id: 'v1', siteId: 's1', tokenHash: 'h1' });
+        const c1 = await storage.createConversation({ id: 'c1', siteId: 's1', visitorId: 'v1' });
+        expect(c1).toMatchObject({ status: 'open', assigneeId: null, lastSeq: 0, lastFrom: null });
+        await storage.createConversation({ id: 'c2', siteId: 's1', visitorId: 'v1' });
+        await storage.updateConversation('c1', {
+          lastActivityAt: Date.now() + 1000,
+          lastSeq: 3,
+          lastPreview: 'hi',
+          lastFrom: 'visitor',
+        });
+        expect((await storage.listConversations({ limit: 10 })).map((c) => c.id)).toEqual(['c1', 'c2']);
+        await storage.updateConversation('c2', { status: 'resolved', assigneeId: 'agent-1' });
+        expect((await storage.listConversations({ status: 'open', limit: 10 })).map((c) => c.id)).toEqual([
+          'c1',
+        ]);
+        expect((await storage.listConversations({ status: 'resolved', limit: 10 })).map((c) => c.id)).toEqual(
+          ['c2'],
+        );
+        expect(await storage.conversationById('c2')).toMatchObject({
+          status: 'resolved',
+          assigneeId: 'agent-1',
+        });
+        expect((await storage.visitorConversations('v1')).map((c) => c.id)).toEqual(['c1', 'c2']);
+        expect(await storage.updateConversation('nope', { status: 'open' })).toBeNull();
+      });
+
+      it('stores canned responses with unique shortcuts', async () => {
+        expect(
+          await storage.createCanned({ id: 'r1', shortcut: 'hello', text: 'Hello! How can I help?' }),
+        ).toMatchObject({
+          shortcut: 'hello',
+        });
+        expect(await storage.createCanned({ id: 'r2', shortcut: 'hello', text: 'again' })).toBe('taken');
+        await storage.createCanned({ id: 'r3', shortcut: 'bye', text: 'Bye!' });
+        expect((await storage.listCanned()).map((r) => r.shortcut)).toEqual(['bye', 'hello']);
+        expect(await storage.deleteCanned('r3')).toBe(true);
+        expect(await storage.deleteCanned('r3')).toBe(false);
+      });
+
+      it('promotes users to agents and keeps their availability', async () => {
+        const admin = await createUser('boss');
+        const user = await createUser('helper');
+        expect((await storage.setRole(user.id, 'agent'))?.role).toBe('agent');
+        expect(await storage.setRole('nobody', 'agent')).toBeNull();
+        expect((await storage.listAgents()).map((a) => [a.username, a.role, a.availability])).toEqual([
+          ['boss', 'admin', 'away'],
+          ['helper', 'agent', 'away'],
+        ]);
+        await storage.setAvailability(user.id, 'online');
+        expect((await storage.listAgents()).find((a) => a.id === user.id)?.availability).toBe('online');
+        expect((await storage.listUsers()).map((u) => u.id).sort()).toEqual([admin.id, user.id].sort());
+      });
+    });
+
     describe('lifecycle', () => {
       it('has a name and describes itself with string facts', async () => {
         expect(storage.name).toMatch(/\S/);
