@@ -135,6 +135,8 @@ function countPollingBytes(server: HttpServer, metrics: Metrics): void {
     const header = req.headers['x-switchboard-lab'];
     const labRun = typeof header === 'string' && /^[A-Za-z0-9_-]{8,64}$/.test(header) ? header : null;
     metrics.request(transport, labRun);
+    // Counted on arrival too, so a poll held for 25 s shows its request before its answer.
+    metrics.attribute(req.socket, transport, labRun);
     res.once('close', () => metrics.attribute(req.socket, transport, labRun));
   });
 }

@@ -13,7 +13,7 @@ import { codePoints, Limits } from './limits.js';
 export const PROTOCOL_VERSION = 1;
 
 /** Stream names are `<kind>:<id>`; the kind says who may read and write it. */
-export const STREAM_PATTERN = /^(room|user|topic|conv|job|lab):[A-Za-z0-9_.-]{1,64}$/;
+export const STREAM_PATTERN = /^(room|user|topic|conv|notes|queue|job|lab):[A-Za-z0-9_.-]{1,64}$/;
 
 const Stream = v.pipe(
   v.string('stream must be a string'),
@@ -68,6 +68,35 @@ export const TypingInFrame = v.object({
   active: v.boolean('active must be true or false'),
 });
 export const ReadInFrame = v.object({ type: v.literal('read'), stream: Stream, seq: Seq });
+// Customer support (agents only, but `page`, which only visitors send):
+const ConvStream = v.pipe(Stream, v.startsWith('conv:', 'stream must be a conversation, "conv:<id>"'));
+export const AssignFrame = v.object({
+  type: v.literal('assign'),
+  stream: ConvStream,
+  /** The agent to assign (yourself to claim), or null to unassign. */
+  to: v.nullable(v.pipe(v.string(), v.maxLength(64))),
+});
+export const SetStatusFrame = v.object({
+  type: v.literal('set_status'),
+  stream: ConvStream,
+  status: v.picklist(['open', 'pending', 'resolved'], 'status must be open, pending or resolved'),
+});
+export const NoteFrame = v.object({
+  type: v.literal('note'),
+  stream: ConvStream,
+  clientMsgId: ClientMsgId,
+  text: MessageText,
+});
+export const ListConversationsFrame = v.object({
+  type: v.literal('list_conversations'),
+  status: v.optional(v.picklist(['open', 'pending', 'resolved'], 'status must be open, pending or resolved')),
+});
+export const PageFrame = v.object({
+  type: v.literal('page'),
+  url: v.pipe(v.string('url must be a string'), v.maxLength(2000, 'url is over 2000 characters')),
+  title: v.pipe(v.string('title must be a string'), v.maxLength(500, 'title is over 500 characters')),
+});
+
 export const PingFrame = v.object({ type: v.literal('ping') });
 export const PongFrame = v.object({ type: v.literal('pong') });
 
@@ -78,10 +107,20 @@ export const ClientFrame = v.variant('type', [
   SendFrame,
   TypingInFrame,
   ReadInFrame,
+  AssignFrame,
+  SetStatusFrame,
+  NoteFrame,
+  ListConversationsFrame,
+  PageFrame,
   PingFrame,
   PongFrame,
 ]);
 export type ClientFrame = v.InferOutput<typeof ClientFrame>;
+/** Frames the core hub hands to an extension (customer support). */
+export type SupportFrame = Extract<
+  ClientFrame,
+  { type: 'assign' | 'set_status' | 'note' | 'list_conversations' | 'page' }
+>;
 export type SendFrame = v.InferOutput<typeof SendFrame>;
 
 // ---- server -> client ----------------------------------------------------------------------
@@ -169,6 +208,32 @@ export const ReadOutFrame = v.object({
   seq: v.number(),
   unread: v.number(),
 });
+/** Someone read a conversation up to `seq` ("seen"). */
+export const ReceiptFrame = v.object({
+  type: v.literal('receipt'),
+  stream: v.string(),
+  by: UserRef,
+  seq: v.number(),
+});
+export const ConversationView = v.object({
+  id: v.string(),
+  siteId: v.string(),
+  siteName: v.string(),
+  status: v.picklist(['open', 'pending', 'resolved']),
+  assignee: v.nullable(UserRef),
+  visitor: v.object({ id: v.string(), name: v.string(), email: v.string() }),
+  createdAt: v.number(),
+  lastActivityAt: v.number(),
+  lastSeq: v.number(),
+  lastPreview: v.string(),
+  lastFrom: v.nullable(v.picklist(['visitor', 'agent'])),
+});
+export type ConversationView = v.InferOutput<typeof ConversationView>;
+/** The answer to `list_conversations`. */
+export const ConversationsFrame = v.object({
+  type: v.literal('conversations'),
+  items: v.array(ConversationView),
+});
 export const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.string(),
@@ -189,6 +254,8 @@ export const ServerFrame = v.variant('type', [
   PresenceFrame,
   TypingOutFrame,
   ReadOutFrame,
+  ReceiptFrame,
+  ConversationsFrame,
   ErrorFrame,
   PingFrame,
   PongFrame,
@@ -199,6 +266,8 @@ export type EventFrame = v.InferOutput<typeof EventFrame>;
 export type JobFrame = v.InferOutput<typeof JobFrame>;
 /** A frame that carries one log entry: what cursors count. */
 export type LogFrame = MsgFrame | EventFrame;
+export type ReceiptFrame = v.InferOutput<typeof ReceiptFrame>;
+export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type AckFrame = v.InferOutput<typeof AckFrame>;
 export type ErrorFrame = v.InferOutput<typeof ErrorFrame>;
 export type PresenceFrame = v.InferOutput<typeof PresenceFrame>;

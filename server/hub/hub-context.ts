@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { AppendInput, AppendResult, Storage } from '../storage/storage.js';
 import type { Access } from './access.js';
 import type { HubConfig } from './conn.js';
+import type { HubExtension } from './hub.js';
 import type { Credentials, Identity } from './identity.js';
 import type { Session } from './session.js';
 import type { Subscription } from './subscription.js';
@@ -16,6 +17,7 @@ export interface HubContext {
   readonly log: Logger;
   authenticate(credentials: Credentials): Promise<Identity | null>;
   access(who: Identity, stream: string): Promise<Access>;
+  readonly extension: HubExtension | null;
   /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
   commit(input: AppendInput, text?: string): Promise<AppendResult>;
   /** Latest-value frames for a stream just caught up (see HubDeps.latest). */

@@ -8,10 +8,10 @@
  * session.receive(frame);
  */
 import type { CloseName } from '../../shared/codes.js';
-import type { ServerFrame } from '../../shared/protocol.js';
+import type { ServerFrame, SupportFrame } from '../../shared/protocol.js';
 import { type Broker, type BrokerMessage, streamChannel, userChannel } from '../broker/broker.js';
-import type { Logger } from '../log.js';
-import type { AppendInput, AppendResult, Storage } from '../storage/storage.js';
+import { errorText, type Logger } from '../log.js';
+import type { AppendInput, AppendResult, LogEntry, Storage } from '../storage/storage.js';
 import { streamAccess } from './access.js';
 import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
@@ -36,6 +36,24 @@ export interface HubDeps {
    * current progress of their jobs), so a reconnecting client is right at once.
    */
   latest?: (who: Identity, stream: string) => Promise<ServerFrame[]>;
+  /** What the core does not own: customer support's frames and its bookkeeping after commits. */
+  extension?: HubExtension;
+}
+
+/** How an extension answers the connection a frame came from. */
+export interface FrameReply {
+  send(frame: ServerFrame): void;
+  error(
+    code: 'forbidden' | 'not_found' | 'invalid_frame' | 'rate_limited' | 'idempotency_conflict',
+    message: string,
+    ref?: string,
+  ): void;
+}
+
+export interface HubExtension {
+  onFrame(who: Identity, frame: SupportFrame, reply: FrameReply): Promise<void>;
+  /** Called after every new log entry is committed (and published). */
+  onCommitted(entry: LogEntry): Promise<void>;
 }
 
 export interface Hub {
@@ -85,6 +103,7 @@ export function createHub(deps: HubDeps): Hub {
         for (const sub of fanout.subs) sub.offer(message);
         return;
       case 'presence':
+      case 'receipt':
         for (const sub of fanout.subs) sub.owner.send(message);
         return;
       case 'typing':
@@ -126,6 +145,9 @@ export function createHub(deps: HubDeps): Hub {
     if (result.status === 'created') {
       const frame = text !== undefined ? msgFrame(result.entry, text) : entryFrame(result.entry);
       broker.publish(streamChannel(input.stream), frame);
+      deps.extension
+        ?.onCommitted(result.entry)
+        .catch((err) => log.error('hub.extension_failed', { stream: input.stream, error: errorText(err) }));
     }
     return result;
   };
@@ -137,6 +159,7 @@ export function createHub(deps: HubDeps): Hub {
     log,
     authenticate: deps.authenticate,
     access: (who, stream) => streamAccess(storage, who, stream),
+    extension: deps.extension ?? null,
     commit,
     latest: deps.latest ?? (async () => []),
     typingAllowed(userId, stream, active) {

@@ -9,6 +9,7 @@ import {
   PROTOCOL_VERSION,
   type SendFrame,
   type ServerFrame,
+  type SupportFrame,
   type UserRef,
 } from '../../shared/protocol.js';
 import { streamChannel, userChannel } from '../broker/broker.js';
@@ -23,6 +24,9 @@ import type { Identity } from './identity.js';
 import { Subscription, type SubscriptionOwner } from './subscription.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closed';
+
+/** A lab run sends at most a few hundred messages at a few per second. */
+const LAB_SEND_RATE = { burst: 1000, refillMs: 10 };
 
 export interface SessionOptions {
   /**
@@ -146,12 +150,33 @@ export class Session implements SubscriptionOwner {
       case 'read':
         this.guard(this.onRead(frame.stream, frame.seq));
         return;
+      case 'assign':
+      case 'set_status':
+      case 'note':
+      case 'list_conversations':
+      case 'page':
+        this.guard(this.onExtensionFrame(frame));
+        return;
       case 'ping':
         this.send({ type: 'pong' });
         return;
       case 'pong':
         return;
     }
+  }
+
+  private async onExtensionFrame(frame: SupportFrame): Promise<void> {
+    const me = this.user;
+    if (!me) return;
+    const extension = this.hub.extension;
+    if (!extension) {
+      this.sendError('forbidden', `${frame.type} needs customer support, which this server does not run`);
+      return;
+    }
+    await extension.onFrame(me, frame, {
+      send: (reply) => this.send(reply),
+      error: (code, message, ref) => this.sendError(code, message, ref ? { ref } : {}),
+    });
   }
 
   private async onHello(
@@ -302,7 +327,11 @@ export class Session implements SubscriptionOwner {
     if (!(await this.checkAccess(frame.stream, ref))) return;
     const user = this.user;
     if (!user) return;
-    const rate = await this.hub.broker.consume(`send:${user.id}`, this.hub.config.sendRate);
+    // NOTE: a Transport lab run has its own bucket per run, so measuring does not spend (or
+    // trip on) the user's chat allowance; each run is one stream, a fixed script of sends.
+    const rate = frame.stream.startsWith('lab:')
+      ? await this.hub.broker.consume(`send:${frame.stream}`, LAB_SEND_RATE)
+      : await this.hub.broker.consume(`send:${user.id}`, this.hub.config.sendRate);
     if (!rate.ok) {
       this.sendError('rate_limited', `too many messages; wait ${Math.ceil(rate.retryAfterMs / 1000)} s`, {
         ref,
@@ -367,6 +396,15 @@ export class Session implements SubscriptionOwner {
     const readSeq = await this.hub.storage.markRead(user.id, stream, seq);
     const { unread } = await this.hub.storage.readPosition(user.id, stream);
     this.hub.broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread });
+    // In a conversation the other side sees it: "seen".
+    if (stream.startsWith('conv:')) {
+      this.hub.broker.publish(streamChannel(stream), {
+        type: 'receipt',
+        stream,
+        by: this.userRef(),
+        seq: readSeq,
+      });
+    }
   }
 
   // ---- control from the hub -------------------------------------------------------------------

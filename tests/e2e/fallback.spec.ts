@@ -147,7 +147,7 @@ test('?transport=polling chooses long-polling, says so, keeps it across pages, a
   await register(page, uniqueName('chooser'), '/register?transport=polling');
   await expect(connection(page)).toHaveAttribute('data-transport', 'polling');
   await expect(connection(page)).toHaveAttribute('data-why', 'chosen');
-  await expect(connection(page)).toContainText('Long-polling (chosen)');
+  await expect(connection(page)).toContainText('Long-polling: chosen in the URL');
   await expect(page).toHaveURL(/\/rooms\/general\?transport=polling$/);
 
   const title = `Chosen ${uniqueName('')}`;
@@ -176,5 +176,19 @@ test('?transport=polling chooses long-polling, says so, keeps it across pages, a
   } finally {
     other.close();
   }
-  await expect(connection(page)).toContainText('Long-polling (chosen)');
+  await expect(connection(page)).toContainText('Long-polling: chosen in the URL');
+});
+
+test('long-polling works in a browser without AbortSignal.any and AbortSignal.timeout', async ({ page }) => {
+  // Browsers before 2024 lack AbortSignal.any; the SDK's polls need it, and the app fills it in.
+  await page.addInitScript(() => {
+    const statics = AbortSignal as { any?: unknown; timeout?: unknown };
+    delete statics.any;
+    delete statics.timeout;
+  });
+  await register(page, uniqueName('oldie'), '/register?transport=polling');
+  await expect(connection(page)).toHaveAttribute('data-transport', 'polling');
+  await createRoom(page, `Old browser ${uniqueName('')}`);
+  await sendMessage(page, 'polled without AbortSignal.any');
+  await expect(messageLog(page).locator('.msg-status')).toHaveText(['Sent']);
 });

@@ -45,7 +45,7 @@ test('a short lab run shows progress, then three result rows in which polling co
     }
     await expect(
       page.locator(`.lab-table tr[data-transport="${transport}"] td[data-metric="latencyP50"]`),
-    ).toHaveText(/^\d[\d.,]* ms$/);
+    ).toHaveText(/^\d[\d.,]*\s+ms$/);
   }
   expect(await value('polling', 'bytesPerMessage')).toBeGreaterThan(
     await value('websocket', 'bytesPerMessage'),

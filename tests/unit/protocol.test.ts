@@ -241,7 +241,7 @@ describe('decodeClientFrame: errors', () => {
 
   it('an unknown type is named in the message, with the types that are known', () => {
     expect(expectError('{"type":"__proto__"}').message).toBe(
-      'unknown frame type "__proto__"; expected one of hello, sub, unsub, send, typing, read, ping, pong',
+      'unknown frame type "__proto__"; expected one of hello, sub, unsub, send, typing, read, assign, set_status, note, list_conversations, page, ping, pong',
     );
   });
 

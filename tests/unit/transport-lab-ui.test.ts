@@ -8,7 +8,7 @@ import { formatBytes, formatMs } from '../../web/app/format.js';
 import { transportFromQuery } from '../../web/app/models/connection.js';
 import { createLab, FULL_SCRIPT, labSeconds, parseLabSettings } from '../../web/app/models/lab.js';
 import { parseRoute, withSticky } from '../../web/app/models/router.js';
-import { installAbortSignalFallbacks } from '../../web/app/polyfills.js';
+import { anySignal, type SignalStatics, timeoutSignal } from '../../web/client/signals.js';
 import type { LabOptions, LabResult } from '../../web/lab/run-lab.js';
 
 const q = (search: string) => new URLSearchParams(search);
@@ -171,15 +171,13 @@ describe('the lab model', () => {
   });
 });
 
-describe('AbortSignal fallbacks for older browsers', () => {
-  type Statics = { any?: (s: AbortSignal[]) => AbortSignal; timeout?: (ms: number) => AbortSignal };
+describe('AbortSignal fallbacks for older browsers (web/client/signals.ts)', () => {
+  const none: SignalStatics = {};
 
   it('any() aborts with the reason of the first input that aborts', () => {
-    const statics: Statics = {};
-    installAbortSignalFallbacks({ AbortSignal: statics });
     const a = new AbortController();
     const b = new AbortController();
-    const both = statics.any?.([a.signal, b.signal]) as AbortSignal;
+    const both = anySignal([a.signal, b.signal], none);
     expect(both.aborted).toBe(false);
     b.abort('b went first');
     expect(both.aborted).toBe(true);
@@ -189,17 +187,13 @@ describe('AbortSignal fallbacks for older browsers', () => {
   });
 
   it('any() of an already aborted input is aborted at once', () => {
-    const statics: Statics = {};
-    installAbortSignalFallbacks({ AbortSignal: statics });
-    expect(statics.any?.([AbortSignal.abort('done')]).reason).toBe('done');
+    expect(anySignal([AbortSignal.abort('done')], none).reason).toBe('done');
   });
 
   it('timeout() aborts with a TimeoutError after the delay', () => {
     vi.useFakeTimers();
     try {
-      const statics: Statics = {};
-      installAbortSignalFallbacks({ AbortSignal: statics });
-      const signal = statics.timeout?.(40_000) as AbortSignal;
+      const signal = timeoutSignal(40_000, none);
       vi.advanceTimersByTime(39_999);
       expect(signal.aborted).toBe(false);
       vi.advanceTimersByTime(1);
@@ -209,10 +203,10 @@ describe('AbortSignal fallbacks for older browsers', () => {
     }
   });
 
-  it('leaves native implementations alone', () => {
-    const native = { any: AbortSignal.any, timeout: AbortSignal.timeout };
-    installAbortSignalFallbacks();
-    expect(AbortSignal.any).toBe(native.any);
-    expect(AbortSignal.timeout).toBe(native.timeout);
+  it('uses the native implementations where they exist', () => {
+    const a = new AbortController();
+    const viaNative = anySignal([a.signal]);
+    a.abort('x');
+    expect(viaNative.reason).toBe('x');
   });
 });

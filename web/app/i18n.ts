@@ -7,6 +7,8 @@
  * t.typing(['alice']); // "alice 正在输入…"
  */
 import { CloseCode, type CloseName } from '../../shared/codes.js';
+import type { FallbackCode } from '../client/index.js';
+import type { LabTransport } from '../lab/run-lab.js';
 
 export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -50,6 +52,14 @@ const en = {
   connecting: 'Connecting…',
   online: 'Online',
   transportName: { websocket: 'WebSocket', polling: 'Long-polling' } as Record<string, string>,
+  /** Why long-polling carries the connection, after the transport's name: "long-polling: …". */
+  fallbackWhy: {
+    websocket_blocked: 'WebSocket blocked',
+    websocket_timeout: 'WebSocket did not open in time',
+    websocket_unavailable: 'WebSocket unavailable',
+  } as Record<FallbackCode, string>,
+  /** Said after the transport's name when ?transport= in the address forced it. */
+  transportChosen: 'chosen in the URL',
   reconnecting: 'Reconnecting…',
   reconnectingIn: (seconds: number) => `Reconnecting in ${seconds} s`,
   retryNow: 'Retry now',
@@ -106,6 +116,64 @@ const en = {
   onlineNow: 'Online now',
   onlineCount: (n: number) => `${n} online`,
   you: '(you)',
+
+  // transport lab
+  lab: 'Transport lab',
+  labIntro:
+    'The article behind Switchboard claims that polling wastes bandwidth on HTTP headers, while a WebSocket pushes each message over one open connection. ' +
+    'This lab sends you the same messages over WebSocket, long-polling and naive short polling at once, and measures what each one costs on the wire.',
+  labScript: (messages: number, rate: string, idleSeconds: string, about: string) =>
+    `The script: ${messages} ${messages === 1 ? 'message' : 'messages'} at ${rate} per second, then ${idleSeconds}\u00a0s idle. It takes about ${about}.`,
+  /** `example` is a link to a short run, its address shown as code. */
+  labShortRuns: <T>(example: T): (string | T)[] => [
+    'For a short run, open ',
+    example,
+    ' (any of messages, rate per second and idle seconds).',
+  ],
+  labIgnored: (names: string[]) =>
+    `Ignored ${names.map((n) => `“${n}”`).join(', ')} in the address, so the full script’s value is used: messages must be a whole number from 1 to 1000, rate from 0.1 to 50 per second, idle from 0 to 600 seconds.`,
+  labRun: 'Run',
+  labRunAgain: 'Run again',
+  labRunning: 'Running…',
+  labProgress: 'Progress',
+  labAllDone: 'The run is over; the results are below.',
+  labWaiting: 'Waiting…',
+  labConnecting: 'Connecting…',
+  labDelivered: (n: number, total: number) => `${n} of ${total} messages delivered`,
+  labIdle: (seconds: number) => `Idle: ${seconds} s left`,
+  labDone: (n: number, total: number) => `Done: ${n} of ${total} delivered`,
+  labFailed: (reason: string) => `Failed: ${reason}`,
+  labNoWebSocket: 'this browser has no WebSocket, so there is nothing to measure',
+  labStalled:
+    'Nothing has moved for 15 s; still trying. This transport may be blocked on this network, or the server is limiting how fast you may send.',
+  labOverdue:
+    'This run is taking much longer than the script. The server is probably limiting how fast one account may send (RATE_BURST, RATE_REFILL_MS): refused messages wait and are sent again, and those refusals count in the results.',
+  labTransport: {
+    websocket: 'WebSocket',
+    polling: 'Long-polling',
+    short_polling: 'Short polling',
+  } as Record<LabTransport, string>,
+  labResults: 'Results',
+  labChart: 'The results as bars (the same numbers as the table below)',
+  labTable: 'The results as a table',
+  labTransportColumn: 'Transport',
+  labMetric: {
+    bytesPerMessage: 'Bytes per delivered message',
+    idleBytesPerMinute: 'Bytes per idle minute',
+    requests: 'Requests',
+    latencyP50: 'Median delivery latency',
+    latencyP95: 'p95 delivery latency',
+  },
+  labNotMeasured: 'n/a',
+  perMinute: (value: string) => `${value}/min`,
+  // A no-break space keeps a number on the line of its unit.
+  milliseconds: (value: string) => `${value}\u00a0ms`,
+  seconds: (value: string) => `${value}\u00a0s`,
+  minutes: (value: string) => `${value}\u00a0min`,
+  labShortIdle:
+    'Idle traffic on WebSocket (heartbeats) and long-polling (a held poll, counted when it ends) comes about every 25 s, so an idle time this short shows little of it; the full script’s 60 s measures it.',
+  labSource:
+    'These numbers come from the server’s own byte counters: request and response headers and bodies for HTTP, and frames plus the upgrade handshake for WebSocket. Latency is measured in the server, from commit to write. Over HTTP/2, header compression would shrink the polling numbers.',
 };
 
 export type Catalog = typeof en;
@@ -137,6 +205,12 @@ const zh: Catalog = {
   connecting: '正在连接…',
   online: '在线',
   transportName: { websocket: 'WebSocket', polling: '长轮询' },
+  fallbackWhy: {
+    websocket_blocked: 'WebSocket 被拦截',
+    websocket_timeout: 'WebSocket 未能及时打开',
+    websocket_unavailable: 'WebSocket 不可用',
+  },
+  transportChosen: '由网址指定',
   reconnecting: '正在重新连接…',
   reconnectingIn: (seconds) => `${seconds} 秒后重新连接`,
   retryNow: '立即重试',
@@ -201,6 +275,56 @@ const zh: Catalog = {
   onlineNow: '当前在线',
   onlineCount: (n) => `${n} 人在线`,
   you: '（你）',
+
+  lab: '传输实验室',
+  labIntro:
+    'Switchboard 所依据的那篇文章认为：轮询把带宽浪费在 HTTP 头上，而 WebSocket 通过一条保持打开的连接推送每条消息。' +
+    '本实验同时通过 WebSocket、长轮询和朴素的短轮询向你发送同样的消息，并测量每种方式在网络上的开销。',
+  labScript: (messages, rate, idleSeconds, about) =>
+    `脚本：以每秒 ${rate} 条的速度发送 ${messages} 条消息，然后空闲 ${idleSeconds} 秒。一次运行约需 ${about}。`,
+  labShortRuns: (example) => [
+    '想快速跑一次，可打开 ',
+    example,
+    '（可设置 messages、每秒速率 rate 和空闲秒数 idle）。',
+  ],
+  labIgnored: (names) =>
+    `已忽略地址中的 ${names.map((n) => `“${n}”`).join('、')}，改用完整脚本的取值：messages 须为 1 到 1000 的整数，rate 为每秒 0.1 到 50，idle 为 0 到 600 秒。`,
+  labRun: '运行',
+  labRunAgain: '再运行一次',
+  labRunning: '运行中…',
+  labProgress: '进度',
+  labAllDone: '运行结束，结果见下方。',
+  labWaiting: '等待中…',
+  labConnecting: '正在连接…',
+  labDelivered: (n, total) => `已送达 ${n} / ${total} 条消息`,
+  labIdle: (seconds) => `空闲中：还剩 ${seconds} 秒`,
+  labDone: (n, total) => `完成：已送达 ${n} / ${total} 条`,
+  labFailed: (reason) => `失败：${reason}`,
+  labNoWebSocket: '此浏览器不支持 WebSocket，无从测量',
+  labStalled: '已有 15 秒没有进展，仍在重试。此网络可能拦截了这种传输方式，或者服务器正在限制你的发送速度。',
+  labOverdue:
+    '本次运行比脚本预计的慢得多。服务器很可能在限制单个账号的发送速度（RATE_BURST、RATE_REFILL_MS）：被拒绝的消息会等待后重发，这些拒绝也计入了结果。',
+  labTransport: { websocket: 'WebSocket', polling: '长轮询', short_polling: '短轮询' },
+  labResults: '结果',
+  labChart: '结果柱状图（与下表数字相同）',
+  labTable: '结果表格',
+  labTransportColumn: '传输方式',
+  labMetric: {
+    bytesPerMessage: '每条送达消息的字节数',
+    idleBytesPerMinute: '空闲时每分钟字节数',
+    requests: '请求数',
+    latencyP50: '送达延迟中位数',
+    latencyP95: '送达延迟 p95',
+  },
+  labNotMeasured: '无',
+  perMinute: (value) => `${value}/分钟`,
+  milliseconds: (value) => `${value}\u00a0毫秒`,
+  seconds: (value) => `${value}\u00a0秒`,
+  minutes: (value) => `${value}\u00a0分钟`,
+  labShortIdle:
+    'WebSocket（心跳）和长轮询（挂起的请求，在结束时计入）的空闲流量大约每 25 秒才出现一次，这么短的空闲时间几乎测不到；完整脚本的 60 秒空闲才能测出来。',
+  labSource:
+    '这些数字来自服务器自己的字节计数：HTTP 计入请求与响应的头和正文，WebSocket 计入各帧及升级握手。延迟在服务器内测量，从提交到写出。若使用 HTTP/2，头部压缩会让轮询的数字变小。',
 };
 
 export const catalogs: Record<Lang, Catalog> = { en, 'zh-CN': zh };

@@ -5,6 +5,7 @@ import { createAppModel } from './models/app.js';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
+import './styles/lab.css';
 
 const root = document.getElementById('root');
 if (root) render(<App app={createAppModel(window)} />, root);

@@ -14,6 +14,7 @@ import { CloseCode, closeInfo, ErrorCode, isErrorCode } from '../../shared/codes
 import {
   type AckFrame,
   type ClientFrame,
+  type ConversationsFrame,
   type ErrorFrame,
   type EventFrame,
   type JobFrame,
@@ -21,6 +22,7 @@ import {
   type MsgFrame,
   PROTOCOL_VERSION,
   type PresenceFrame,
+  type ReceiptFrame,
   type ResyncFrame,
   type ServerFrame,
   type WelcomeFrame,
@@ -67,6 +69,10 @@ export type ClientEvents = {
   event: (frame: EventFrame) => void;
   /** A job's latest state (progress, then done or failed). */
   job: (frame: JobFrame) => void;
+  /** Someone read a conversation up to a seq ("seen"). */
+  receipt: (frame: ReceiptFrame) => void;
+  /** The answer to `listConversations` (agents). */
+  conversations: (frame: ConversationsFrame) => void;
   subscribed: (info: SubscribedInfo) => void;
   resync: (frame: ResyncFrame) => void;
   presence: (frame: PresenceFrame) => void;
@@ -101,6 +107,9 @@ export interface ClientOptions {
   probeIntervalMs?: number;
   /** A session token, for clients that do not carry the session cookie (bots, Node). */
   token?: string;
+  /** A support widget: the site's key (added to the socket and poll URLs) and the visitor's token. */
+  site?: string;
+  visitor?: string;
   backoff?: Partial<BackoffOptions>;
   /** Give up on an attempt that has not received `welcome` within this long. */
   connectTimeoutMs?: number;
@@ -278,11 +287,16 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     }, timeout);
   }
 
-  /** hello, then a sub with the cursor for every stream: what (re)establishes the session. */
-  private prelude(): ClientFrame[] {
+  private hello(): ClientFrame {
     const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
     if (this.options.token) hello.token = this.options.token;
-    const frames: ClientFrame[] = [hello];
+    if (this.options.visitor) hello.visitor = this.options.visitor;
+    return hello;
+  }
+
+  /** hello, then a sub with the cursor for every stream: what (re)establishes the session. */
+  private prelude(): ClientFrame[] {
+    const frames: ClientFrame[] = [this.hello()];
     this.inPrelude.clear();
     for (const [stream, state] of this.streams) {
       this.inPrelude.add(stream);
@@ -326,8 +340,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       }
     };
     const timer = setTimeout(() => finish(false), this.wsOpenTimeoutMs);
-    const hello: ClientFrame = { type: 'hello', v: PROTOCOL_VERSION };
-    if (this.options.token) hello.token = this.options.token;
+    const hello = this.hello();
     this.probe = this.factories.websocket({
       clientId: this.clientId,
       prelude: () => [hello],
@@ -442,6 +455,12 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         return;
       case 'job':
         this.emit('job', frame);
+        return;
+      case 'receipt':
+        this.emit('receipt', frame);
+        return;
+      case 'conversations':
+        this.emit('conversations', frame);
         return;
       case 'ack':
         this.onAck(frame);

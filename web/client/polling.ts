@@ -6,6 +6,7 @@
  * its outbox, and cursors make a lost answer harmless.
  */
 import type { ClientFrame } from '../../shared/protocol.js';
+import { anySignal, timeoutSignal } from './signals.js';
 import type { ClientTransport, TransportFactory } from './transport.js';
 
 export interface PollingOptions {
@@ -19,6 +20,10 @@ export interface PollingOptions {
    * `intervalMs` whether there is anything new, and get an answer at once.
    */
   short?: { intervalMs: number; path?: string };
+  /** Added to every request's URL, like `?site=<key>` for the support widget. */
+  query?: string;
+  /** Cookies on the polls: the SPA's session rides along ('same-origin'); a widget sends none ('omit'). */
+  credentials?: RequestCredentials;
 }
 
 interface PollAnswer {
@@ -71,13 +76,13 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
       signal: AbortSignal,
       extra: { hold?: boolean } = {},
     ): Promise<PollAnswer> => {
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const res = await doFetch(`${options.baseUrl}${path}`, {
+      const timeout = timeoutSignal(timeoutMs);
+      const res = await doFetch(`${options.baseUrl}${path}${options.query ?? ''}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ cid: handlers.clientId, frames, ...extra }),
-        credentials: 'same-origin',
-        signal: AbortSignal.any([signal, all.signal, timeout]),
+        credentials: options.credentials ?? 'same-origin',
+        signal: anySignal([signal, all.signal, timeout]),
       });
       if (!res.ok) {
         let reason = `HTTP ${res.status}`;
@@ -145,7 +150,7 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         if (deliver(answer)) return;
         hold = !restart;
         if (options.short && !restart)
-          await sleep(options.short.intervalMs, AbortSignal.any([poll.signal, all.signal]));
+          await sleep(options.short.intervalMs, anySignal([poll.signal, all.signal]));
       }
     };
 

@@ -30,6 +30,8 @@ export interface LabOptions {
   WebSocket?: WebSocketConstructor;
   fetch?: typeof fetch;
   onProgress?: (transport: LabTransport, phase: LabPhase, messagesDelivered: number) => void;
+  /** Stops the run: every transport's client closes and runLab rejects. */
+  signal?: AbortSignal;
 }
 
 export type LabPhase = 'connecting' | 'messages' | 'idle' | 'done';
@@ -65,7 +67,33 @@ const randomId = (): string => {
   return Array.from(bytes, (b) => b.toString(36).padStart(2, '0')).join('');
 };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Resolves after `ms`; rejects at once when `signal` aborts. */
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('the lab run was stopped'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new Error('the lab run was stopped'));
+    });
+  });
+
+/** Waits until `done()` or `failure()` says so, checking every 50 ms, for at most `ms`. */
+async function waitUntil(
+  done: () => boolean,
+  failure: () => string | null,
+  ms: number,
+  what: string,
+  signal?: AbortSignal,
+): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done()) {
+    const failed = failure();
+    if (failed) throw new Error(failed);
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${Math.round(ms / 1000)} s`);
+    await sleep(50, signal);
+  }
+}
 
 const minus = (a: RunCounters, b: RunCounters): RunCounters => ({
   bytesIn: a.bytesIn - b.bytesIn,
@@ -105,29 +133,52 @@ async function runOne(options: LabOptions, transport: LabTransport): Promise<Lab
     transport: transport === 'websocket' ? 'websocket' : 'polling',
     transports: { polling },
   });
+  const { signal } = options;
   let delivered = 0;
+  let subscribed = false;
+  let failure: string | null = null;
   client.on('message', () => {
     delivered++;
     options.onProgress?.(transport, 'messages', delivered);
   });
-  const subscribed = new Promise<void>((resolve) => client.on('subscribed', () => resolve()));
+  client.on('subscribed', () => {
+    subscribed = true;
+  });
+  client.on('outbox', (entry) => {
+    if (entry.status === 'failed') failure = `a lab message was refused: ${entry.error ?? 'no reason given'}`;
+  });
+  client.on('state', (state) => {
+    if (state.status === 'offline') failure = `${transport} went offline: ${state.reason}`;
+  });
   options.onProgress?.(transport, 'connecting', 0);
   client.subscribe(stream);
   client.connect();
   try {
-    await subscribed;
+    await waitUntil(
+      () => subscribed,
+      () => failure,
+      15_000,
+      `connecting over ${transport}`,
+      signal,
+    );
     const start = await counters();
     for (let i = 0; i < options.messages; i++) {
       client.send(
         stream,
         `lab message ${i + 1} of ${options.messages}: the quick brown fox jumps over the lazy dog`,
       );
-      await sleep(1000 / options.ratePerSec);
+      await sleep(1000 / options.ratePerSec, signal);
     }
-    while (delivered < options.messages) await sleep(50);
+    await waitUntil(
+      () => delivered >= options.messages,
+      () => failure,
+      30_000,
+      `delivering all ${options.messages} messages over ${transport}`,
+      signal,
+    );
     const afterMessages = await counters();
     options.onProgress?.(transport, 'idle', delivered);
-    await sleep(options.idleMs);
+    await sleep(options.idleMs, signal);
     const end = await counters();
     options.onProgress?.(transport, 'done', delivered);
     const messagePhase = minus(afterMessages, start);

@@ -1,6 +1,7 @@
 /**
- * Always on screen: connecting, online (and over what), reconnecting with a live countdown, the
- * reason and a "retry now" button, or offline with the reason and what to do about it.
+ * Always on screen: connecting, online (over which transport, and why long-polling when it is),
+ * reconnecting with a live countdown, the reason and a "retry now" button, or offline with the
+ * reason and what to do about it.
  */
 import { CloseCode, closeInfo } from '../../../shared/codes.js';
 import type { Catalog } from '../i18n.js';
@@ -18,17 +19,37 @@ const SIGN_IN_CODES: ReadonlySet<number> = new Set([CloseCode.unauthorized.code,
 export function ConnectionStatus({ connection, t, onSignInAgain, onReload }: ConnectionStatusProps) {
   const state = connection.state.value;
   switch (state.status) {
-    case 'online':
+    case 'online': {
+      // Why this transport: the SDK fell back (by code, translated; its English words for a code
+      // this UI does not know yet), or the address chose it.
+      const fallback = state.fallback;
+      const chosen = !fallback && connection.mode !== 'auto';
+      const why = fallback
+        ? (t.fallbackWhy[fallback.code] ?? fallback.why)
+        : chosen
+          ? t.transportChosen
+          : null;
       return (
-        <div class="conn" data-status="online">
+        <div
+          class="conn"
+          data-status="online"
+          data-transport={state.transport}
+          data-why={fallback?.code ?? (chosen ? 'chosen' : undefined)}
+        >
           <span class="conn-dot" aria-hidden="true" />
           <span role="status" class="conn-label">
-            {t.online}
+            <span class="conn-word">{t.online}</span>
             <span class="conn-transport">{t.transportName[state.transport] ?? state.transport}</span>
-            {state.fallback && <span class="conn-reason">{state.fallback.why}</span>}
+            {why && (
+              <span class="conn-reason">
+                <span class="sr-only">: </span>
+                {why}
+              </span>
+            )}
           </span>
         </div>
       );
+    }
     case 'idle':
     case 'connecting':
       return (

@@ -1,4 +1,7 @@
-/** An <a> that navigates inside the SPA, but still opens a new tab on a modified click. */
+/**
+ * An <a> that navigates inside the SPA, but still opens a new tab on a modified click. Its href
+ * carries the address's sticky parameters (`?transport=`), so a new tab connects the same way.
+ */
 import type { ComponentChildren, JSX } from 'preact';
 import type { Router } from '../models/router.js';
 
@@ -17,8 +20,10 @@ export function Link({ router, href, children, onNavigate, ...rest }: LinkProps)
     router.navigate(href);
     onNavigate?.();
   };
+  // Read so that the link re-renders when the address's query changes.
+  void router.query.value;
   return (
-    <a {...rest} href={href} onClick={onClick}>
+    <a {...rest} href={router.href(href)} onClick={onClick}>
       {children}
     </a>
   );

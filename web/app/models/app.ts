@@ -4,6 +4,7 @@
  */
 import { effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
 import { type Api, createApi } from '../api.js';
+import { hasWebSocket, transportFromQuery } from './connection.js';
 import { createLocale, type Locale } from './locale.js';
 import { createRouter, type Router } from './router.js';
 import { createSession, type Session } from './session.js';
@@ -58,6 +59,7 @@ export function createAppModel(win: Window): AppModel {
         visible,
         networkError: () => locale.t.peek().networkError,
         win,
+        transport: transportFromQuery(router.query.value, hasWebSocket(win)),
       }),
     );
   });

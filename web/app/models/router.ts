@@ -1,22 +1,40 @@
-/** Client-side routes over the History API; the server answers every path with index.html. */
+/**
+ * Client-side routes over the History API; the server answers every path with index.html.
+ * A few query parameters (`?transport=`) follow the user from page to page: they choose how the
+ * tab connects, so a click inside the app must not drop them.
+ */
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
 
 export type Route =
   | { name: 'home' }
   | { name: 'login' }
   | { name: 'register' }
+  | { name: 'lab' }
   | { name: 'room'; roomId: string };
 
 export interface Router {
   readonly route: ReadonlySignal<Route>;
+  /** The address's query parameters (read them; navigate to change them). */
+  readonly query: ReadonlySignal<URLSearchParams>;
+  /**
+   * Goes to `path` (which may carry its own query); the sticky parameters of the current address
+   * come along unless `path` sets them.
+   */
   navigate(path: string, options?: { replace?: boolean }): void;
+  /** `path` as `navigate` would go there, for an <a href> that opens the same page in a new tab. */
+  href(path: string): string;
 }
 
+/** Query parameters kept across in-app navigation. */
+export const STICKY_PARAMS: readonly string[] = ['transport'];
+
 export const roomPath = (roomId: string): string => `/rooms/${encodeURIComponent(roomId)}`;
+export const LAB_PATH = '/lab';
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/login') return { name: 'login' };
   if (pathname === '/register') return { name: 'register' };
+  if (pathname === LAB_PATH || pathname === `${LAB_PATH}/`) return { name: 'lab' };
   const room = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
   if (room?.[1]) {
     try {
@@ -28,18 +46,44 @@ export function parseRoute(pathname: string): Route {
   return { name: 'home' };
 }
 
+/**
+ * `next` with the sticky parameters of `currentSearch` added where `next` does not set them.
+ *
+ * @example
+ * withSticky('/rooms/general', '?transport=polling&x=1'); // '/rooms/general?transport=polling'
+ */
+export function withSticky(next: string, currentSearch: string): string {
+  const at = next.indexOf('?');
+  const path = at === -1 ? next : next.slice(0, at);
+  const query = new URLSearchParams(at === -1 ? '' : next.slice(at + 1));
+  const current = new URLSearchParams(currentSearch);
+  for (const name of STICKY_PARAMS) {
+    const value = current.get(name);
+    if (value !== null && !query.has(name)) query.set(name, value);
+  }
+  const search = query.toString();
+  return search ? `${path}?${search}` : path;
+}
+
 export function createRouter(win: Window): Router {
   const path = signal(win.location.pathname);
-  win.addEventListener('popstate', () => {
+  const search = signal(win.location.search);
+  const sync = () => {
     path.value = win.location.pathname;
-  });
+    search.value = win.location.search;
+  };
+  win.addEventListener('popstate', sync);
+  const href = (next: string) => withSticky(next, win.location.search);
   return {
     route: computed(() => parseRoute(path.value)),
+    query: computed(() => new URLSearchParams(search.value)),
     navigate(next, options = {}) {
-      if (next === win.location.pathname) return;
-      if (options.replace) win.history.replaceState(null, '', next);
-      else win.history.pushState(null, '', next);
-      path.value = next;
+      const target = href(next);
+      if (target === win.location.pathname + win.location.search) return;
+      if (options.replace) win.history.replaceState(null, '', target);
+      else win.history.pushState(null, '', target);
+      sync();
     },
+    href,
   };
 }

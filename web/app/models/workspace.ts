@@ -8,7 +8,8 @@ import type { ApiUser } from '../../../shared/api.js';
 import { createClient, type SwitchboardClient } from '../../client/index.js';
 import type { Api } from '../api.js';
 import { type Chats, createChats, type RoomChat } from './chat.js';
-import { type Connection, createConnection } from './connection.js';
+import { type Connection, createConnection, hasWebSocket, type TransportMode } from './connection.js';
+import { createLab, type Lab } from './lab.js';
 import { createPresence, type Presence } from './presence.js';
 import { createRooms, type Rooms } from './rooms.js';
 import { type Router, roomPath } from './router.js';
@@ -22,6 +23,8 @@ export interface Workspace {
   readonly chats: Chats;
   readonly presence: Presence;
   readonly typing: Typing;
+  /** The Transport lab: its run outlives the page, so leaving and coming back shows its progress. */
+  readonly lab: Lab;
   /** The chat of the room in the address bar, when the user is a member of it. */
   readonly current: ReadonlySignal<RoomChat | null>;
   dispose(): void;
@@ -34,21 +37,38 @@ export interface WorkspaceDeps {
   visible: ReadonlySignal<boolean>;
   networkError: () => string;
   win: Window;
+  /** From the address (`?transport=`); 'auto' when absent. */
+  transport?: TransportMode;
 }
 
 export const socketUrl = (loc: Location): string =>
   `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
 
-export function createWorkspace({ me, api, router, visible, networkError, win }: WorkspaceDeps): Workspace {
-  // NOTE: no token: the browser sends the HttpOnly session cookie with the upgrade request.
-  const client = createClient({ url: socketUrl(win.location) });
+export function createWorkspace({
+  me,
+  api,
+  router,
+  visible,
+  networkError,
+  win,
+  transport = 'auto',
+}: WorkspaceDeps): Workspace {
+  // NOTE: no token: the browser sends the HttpOnly session cookie with the upgrade request (and
+  // with every long-poll).
+  const client = createClient({ url: socketUrl(win.location), transport });
   const current = signal<RoomChat | null>(null);
   const viewing = computed(() => (visible.value && current.value ? current.value.stream : null));
-  const connection = createConnection(client, win);
+  const connection = createConnection(client, win, transport);
   const rooms = createRooms({ api, client, me, viewing });
   const chats = createChats({ api, client, networkError });
   const presence = createPresence(client);
   const typing = createTyping(client, me.id);
+  const lab = createLab({
+    userId: me.id,
+    baseUrl: win.location.origin,
+    wsUrl: socketUrl(win.location),
+    available: (t) => t !== 'websocket' || hasWebSocket(win),
+  });
 
   // Connect once the joined rooms are known, so the first handshake subscribes them all at once.
   let disposed = false;
@@ -104,6 +124,7 @@ export function createWorkspace({ me, api, router, visible, networkError, win }:
     chats,
     presence,
     typing,
+    lab,
     current,
     dispose() {
       disposed = true;
@@ -112,6 +133,7 @@ export function createWorkspace({ me, api, router, visible, networkError, win }:
       rooms.dispose();
       presence.dispose();
       typing.dispose();
+      lab.dispose();
       connection.dispose();
       client.close();
     },

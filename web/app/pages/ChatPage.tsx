@@ -4,12 +4,15 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { Icon } from '../components/Icon.js';
+import { Link } from '../components/Link.js';
 import { NewRoomForm } from '../components/NewRoomForm.js';
 import { RoomList } from '../components/RoomList.js';
 import { RoomView } from '../components/RoomView.js';
 import { UserBar } from '../components/UserBar.js';
 import type { AppModel } from '../models/app.js';
+import { LAB_PATH } from '../models/router.js';
 import type { Workspace } from '../models/workspace.js';
+import { LabPage } from './LabPage.js';
 
 export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspace }) {
   const t = app.locale.t.value;
@@ -50,7 +53,9 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
   };
 
   let main: ComponentChildren;
-  if (roomId === null) {
+  if (route.name === 'lab') {
+    main = <LabPage lab={workspace.lab} router={app.router} t={t} lang={lang} />;
+  } else if (roomId === null) {
     main = <p class="placeholder">{t.pickRoom}</p>;
   } else if (!workspace.rooms.loaded.value) {
     main = <p class="placeholder">{t.loading}</p>;
@@ -115,6 +120,15 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
           <span class="brand-mark" aria-hidden="true" />
           <span class="brand-name">{t.appName}</span>
         </span>
+        <Link
+          router={app.router}
+          href={LAB_PATH}
+          class="topbar-link"
+          aria-current={route.name === 'lab' ? 'page' : undefined}
+        >
+          <Icon name="chart" />
+          <span class="topbar-link-text">{t.lab}</span>
+        </Link>
         <ConnectionStatus
           connection={workspace.connection}
           t={t}
