@@ -22,11 +22,15 @@ import type { OriginPolicy } from './http/origin.js';
 import { pushRoutes } from './http/push.js';
 import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
+import { supportRoutes } from './http/support.js';
+import { widgetRoutes } from './http/widget.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { DownloadDemoOptions } from './push/download-demo.js';
 import type { Storage } from './storage/storage.js';
+import type { Support } from './support/service.js';
+import type { SiteDirectory } from './support/sites.js';
 import { createPollHandlers, longPollRoutes } from './transport/long-poll.js';
 
 export interface AppDeps {
@@ -40,6 +44,8 @@ export interface AppDeps {
   webDir: string;
   /** Extra routes mounted at the root before the SPA fallback (the WebSocket route). */
   routes?: Hono<AppEnv>[];
+  support: Support;
+  sites: SiteDirectory;
   /** The download demo's job runner (its jobs service, file directory and pace). */
   demo: DownloadDemoOptions;
   /** Per-API-key rate on the push and jobs API. */
@@ -90,9 +96,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/push', apiKey);
   app.route('/api/push', pushRoutes(deps));
   app.route('/api', jobRoutes({ storage: deps.storage, demo: deps.demo, apiKey }));
-  app.route('/api/admin', adminRoutes(deps));
+  app.route('/api/admin', adminRoutes({ ...deps, publicOrigin: deps.origins.selfOrigin }));
+  app.route('/api/support', supportRoutes(deps));
+  app.route('/api/widget', widgetRoutes(deps));
   const polls = createPollHandlers(deps);
-  app.route('/api/poll', longPollRoutes(polls));
+  app.route('/api/poll', longPollRoutes(polls, deps.sites));
   app.route('/api/lab', labRoutes({ ...deps, shortPoll: polls.short }));
   app.route('/metrics', metricsRoutes(deps.metrics));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));

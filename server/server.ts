@@ -21,6 +21,8 @@ import { seed } from './seed.js';
 import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
+import { createSupport, type Support } from './support/service.js';
+import { createSiteDirectory } from './support/sites.js';
 import { createWebSocketTransport } from './transport/websocket.js';
 
 export interface RunningServer {
@@ -46,23 +48,31 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : createMemoryBroker();
   log.info('broker.open', { engine: broker.name });
   const sessions = createSessions(storage);
-  // The hub asks the jobs service for latest values, and the jobs service commits through the hub.
+  // The hub asks the jobs and support services for state, and they commit through the hub.
   let jobs: Jobs | null = null;
+  let support: Support | null = null;
   const hub = createHub({
     storage,
     broker,
     log,
     config: config.hub,
-    authenticate: async ({ token }) => {
+    authenticate: async ({ token, visitor, site }) => {
+      if (visitor) return support ? support.authenticateVisitor(site, visitor) : null;
       const auth = token ? await sessions.resolve(token) : null;
       return auth ? userIdentity(auth) : null;
     },
-    latest: async (user, stream) => (jobs && stream === `user:${user.id}` ? jobs.snapshot(user.id) : []),
+    latest: async (who, stream) => (jobs && stream === `user:${who.id}` ? jobs.snapshot(who.id) : []),
+    extension: {
+      onFrame: async (who, frame, reply) => support?.onFrame(who, frame, reply),
+      onCommitted: async (entry) => support?.onCommitted(entry),
+    },
   });
   jobs = createJobs({ storage, hub });
+  support = createSupport({ storage, hub, broker, log });
+  const sites = createSiteDirectory(storage);
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
   const metrics = createMetrics();
-  const ws = createWebSocketTransport({ hub, sessions, origins, log, metrics });
+  const ws = createWebSocketTransport({ hub, sessions, origins, log, metrics, sites });
   let draining = false;
   const app = createApp({
     draining: () => draining,
@@ -75,6 +85,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
     webDir: config.webDir,
     demo: { jobs, dir: join(config.dataDir, 'downloads'), log },
+    support,
+    sites,
     pushRate: config.pushRate,
     routes: [ws.route],
   });

@@ -5,7 +5,7 @@
 import * as v from 'valibot';
 import type { ErrorCode } from './codes.js';
 import { Limits, utf8Bytes } from './limits.js';
-import type { JobFrame, MsgFrame } from './protocol.js';
+import type { JobFrame, LogFrame } from './protocol.js';
 
 const byteLimit = (field: string, limit: number) =>
   v.check(
@@ -56,8 +56,8 @@ export interface ApiRoom {
 }
 
 export interface MessagesPage {
-  /** Ascending by seq. */
-  messages: MsgFrame[];
+  /** Ascending by seq: chat messages, and events pushed into the room by the push API. */
+  messages: LogFrame[];
   /** True when older messages exist before the first one. */
   hasMore: boolean;
 }
@@ -192,3 +192,162 @@ export const JobDoneBody = v.union(
 
 /** A job as the API and the `job` frame show it. */
 export type JobView = Omit<JobFrame, 'type'>;
+
+// ---- customer support -------------------------------------------------------------------------
+
+const OriginPattern = v.pipe(
+  v.string('an origin must be a string'),
+  v.regex(
+    /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/,
+    'an allowed origin is scheme://host[:port], like https://www.example.com, or https://*.example.com',
+  ),
+);
+const HHMM = v.pipe(v.string(), v.regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time is HH:MM, like 09:00'));
+
+export const SiteOptionsBody = v.object({
+  prechat: v.optional(v.boolean('prechat must be true or false'), false),
+  greeting: v.optional(v.pipe(v.string(), byteLimit('greeting', 500)), ''),
+  businessHours: v.optional(
+    v.nullable(
+      v.object({
+        timezone: v.pipe(
+          v.string(),
+          v.check((tz) => {
+            try {
+              new Intl.DateTimeFormat('en-US', { timeZone: tz });
+              return true;
+            } catch {
+              return false;
+            }
+          }, 'timezone must be an IANA time zone, like Europe/Berlin'),
+        ),
+        days: v.array(
+          v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(6)),
+          'days are 0 (Sunday) to 6',
+        ),
+        open: HHMM,
+        close: HHMM,
+      }),
+    ),
+    null,
+  ),
+});
+
+export const CreateSiteBody = v.object({
+  name: v.pipe(
+    v.string('name must be a string'),
+    v.trim(),
+    v.nonEmpty('name the site'),
+    byteLimit('name', 100),
+  ),
+  allowedOrigins: v.pipe(
+    v.array(OriginPattern, 'allowedOrigins must be a list'),
+    v.minLength(1, 'allow at least one origin'),
+    v.maxLength(50),
+  ),
+  options: v.optional(SiteOptionsBody, {}),
+});
+
+export const UpdateSiteBody = v.partial(CreateSiteBody);
+
+export interface SiteView {
+  id: string;
+  key: string;
+  name: string;
+  allowedOrigins: string[];
+  options: {
+    prechat: boolean;
+    greeting: string;
+    businessHours: { timezone: string; days: number[]; open: string; close: string } | null;
+  };
+  createdAt: number;
+  /** Ready to paste into the site's pages. */
+  snippet: string;
+}
+
+export const RoleBody = v.object({
+  role: v.picklist(['user', 'agent', 'admin'], 'role is user, agent or admin'),
+});
+export const AvailabilityBody = v.object({
+  availability: v.picklist(['online', 'away'], 'availability is online or away'),
+});
+export const CannedBody = v.object({
+  shortcut: v.pipe(v.string(), v.regex(/^[a-z0-9_-]{1,32}$/, 'a shortcut is 1-32 of a-z 0-9 _ -')),
+  text: v.pipe(v.string(), v.trim(), v.nonEmpty('the reply is empty'), byteLimit('the reply', 4000)),
+});
+
+/** The widget's first message opens a conversation (with the pre-chat form's name and email). */
+export const StartConversationBody = v.object({
+  text: v.pipe(
+    v.string('text must be a string'),
+    v.trim(),
+    v.nonEmpty('the message is empty'),
+    byteLimit('the message', 16_000),
+  ),
+  clientMsgId: v.optional(
+    v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMsgId is 1-64 of A-Z a-z 0-9 _ -')),
+  ),
+  name: v.optional(v.pipe(v.string(), v.trim(), byteLimit('name', 100))),
+  email: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.maxLength(200),
+      v.check((e) => e === '' || /^[^\s@]+@[^\s@]+$/.test(e), 'that email address does not look right'),
+    ),
+  ),
+});
+
+export const IdentifyBody = v.object({
+  name: v.optional(v.pipe(v.string(), v.trim(), byteLimit('name', 100))),
+  email: v.optional(
+    v.pipe(
+      v.string(),
+      v.trim(),
+      v.maxLength(200),
+      v.check((e) => e === '' || /^[^\s@]+@[^\s@]+$/.test(e), 'that email address does not look right'),
+    ),
+  ),
+  attributes: v.optional(
+    v.pipe(
+      v.record(
+        v.pipe(v.string(), v.maxLength(64)),
+        v.union([v.pipe(v.string(), v.maxLength(500)), v.number(), v.boolean()]),
+      ),
+      v.check((r) => Object.keys(r).length <= 50, 'at most 50 attributes'),
+    ),
+  ),
+});
+
+export const PageViewBody = v.object({
+  url: v.pipe(v.string(), v.maxLength(2000, 'url is over 2000 characters')),
+  title: v.pipe(v.string(), v.maxLength(500, 'title is over 500 characters')),
+  timezone: v.optional(v.pipe(v.string(), v.maxLength(64))),
+});
+
+export interface WidgetConfig {
+  site: { name: string; greeting: string; prechat: boolean };
+  /** Whether an agent can answer now; when not, the widget says so and takes an email. */
+  available: boolean;
+  reason?: 'no_agents' | 'outside_hours';
+}
+
+export interface VisitorConversation {
+  id: string;
+  status: 'open' | 'pending' | 'resolved';
+  lastSeq: number;
+  lastPreview: string;
+  lastFrom: 'visitor' | 'agent' | null;
+  lastActivityAt: number;
+}
+
+export interface VisitorContext {
+  id: string;
+  name: string;
+  email: string;
+  attributes: Record<string, string | number | boolean>;
+  userAgent: string;
+  timezone: string;
+  /** Newest first; the first is the current page. */
+  pages: { url: string; title: string; at: number }[];
+}

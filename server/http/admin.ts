@@ -1,12 +1,32 @@
 /** Admin: API keys (shown once, stored hashed, named, revocable) and roles. */
-import { Hono } from 'hono';
-import { type ApiKeyView, CreateKeyBody } from '../../shared/api.js';
+import { type Context, Hono } from 'hono';
+import {
+  type ApiKeyView,
+  CreateKeyBody,
+  CreateSiteBody,
+  RoleBody,
+  type SiteView,
+  UpdateSiteBody,
+} from '../../shared/api.js';
+import { randomId } from '../ids.js';
 import type { Logger } from '../log.js';
 import { hashSecret, newApiKey } from '../push/keys.js';
-import type { Storage } from '../storage/storage.js';
+import type { Site, Storage } from '../storage/storage.js';
+import { originPatternProblem } from '../support/origins.js';
+import type { Support } from '../support/service.js';
+import type { SiteDirectory } from '../support/sites.js';
 import { type AppEnv, apiError, readJson, userOf } from './env.js';
 
-export function adminRoutes(deps: { storage: Storage; log: Logger }): Hono<AppEnv> {
+export interface AdminDeps {
+  storage: Storage;
+  log: Logger;
+  sites: SiteDirectory;
+  support: Support;
+  /** The server's public origin, for the embed snippet. */
+  publicOrigin: (c: Context) => string;
+}
+
+export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
   const { storage, log } = deps;
   const app = new Hono<AppEnv>();
 
@@ -36,6 +56,63 @@ export function adminRoutes(deps: { storage: Storage; log: Logger }): Hono<AppEn
     log.info('apikey.create', { key: id, by: userOf(c).username, scopes: key.scopes.join(',') });
     // The only time the secret is ever shown.
     return c.json({ key, token }, 201);
+  });
+
+  const siteView = (site: Site, c: Context): SiteView => {
+    const origin = deps.publicOrigin(c);
+    return {
+      ...site,
+      snippet: `<script src="${origin}/widget.js" data-site="${site.key}" async></script>`,
+    };
+  };
+
+  app.get('/sites', async (c) => c.json({ sites: (await storage.listSites()).map((s) => siteView(s, c)) }));
+
+  app.post('/sites', async (c) => {
+    const body = await readJson(c, CreateSiteBody);
+    if (!body.ok) return body.response;
+    const problem = body.value.allowedOrigins.map(originPatternProblem).find((p) => p !== null);
+    if (problem) return apiError(c, 400, 'invalid_request', problem);
+    const site = await storage.createSite({
+      id: randomId(9),
+      key: randomId(12),
+      name: body.value.name,
+      allowedOrigins: body.value.allowedOrigins,
+      options: body.value.options,
+    });
+    log.info('site.create', { site: site.id, by: userOf(c).username });
+    return c.json({ site: siteView(site, c) }, 201);
+  });
+
+  app.patch('/sites/:id', async (c) => {
+    const body = await readJson(c, UpdateSiteBody);
+    if (!body.ok) return body.response;
+    const current = await storage.siteById(c.req.param('id'));
+    if (!current) return apiError(c, 404, 'not_found', 'no such site');
+    const problem = (body.value.allowedOrigins ?? []).map(originPatternProblem).find((p) => p !== null);
+    if (problem) return apiError(c, 400, 'invalid_request', problem);
+    const { options, ...rest } = body.value;
+    const updated = await storage.updateSite(current.id, {
+      ...rest,
+      ...(options ? { options: { ...current.options, ...options } } : {}),
+    });
+    deps.sites.forget(current.key);
+    deps.support.forgetSite(current.id);
+    return c.json({ site: siteView(updated as Site, c) });
+  });
+
+  app.get('/users', async (c) => c.json({ users: await storage.listUsers() }));
+
+  app.patch('/users/:id', async (c) => {
+    const body = await readJson(c, RoleBody);
+    if (!body.ok) return body.response;
+    if (c.req.param('id') === userOf(c).id && body.value.role !== 'admin') {
+      return apiError(c, 400, 'invalid_request', 'you cannot take away your own admin role');
+    }
+    const user = await storage.setRole(c.req.param('id'), body.value.role);
+    if (!user) return apiError(c, 404, 'not_found', 'no such user');
+    log.info('user.role', { user: user.username, role: user.role, by: userOf(c).username });
+    return c.json({ user });
   });
 
   app.delete('/keys/:id', async (c) => {

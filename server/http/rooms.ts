@@ -1,13 +1,12 @@
 /** Rooms: the list with unread counts, create, join, leave, and history pages by seq. */
 import { Hono } from 'hono';
-import type { ApiRoom, MessagesPage } from '../../shared/api.js';
+import type { ApiRoom } from '../../shared/api.js';
 import { CreateRoomBody } from '../../shared/api.js';
-import { Limits } from '../../shared/limits.js';
-import { msgFrame } from '../hub/frames.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/storage.js';
 import { type AppEnv, apiError, readJson, userOf } from './env.js';
+import { historyPage } from './history.js';
 
 export interface RoomDeps {
   storage: Storage;
@@ -16,18 +15,6 @@ export interface RoomDeps {
 }
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-function pageQuery(before: string | undefined, limit: string | undefined) {
-  const parsedLimit = limit === undefined ? 50 : Number(limit);
-  const parsedBefore = before === undefined ? null : Number(before);
-  if (!Number.isInteger(parsedLimit) || parsedLimit < 1 || parsedLimit > Limits.historyPage) {
-    return { error: `limit must be a whole number from 1 to ${Limits.historyPage}` };
-  }
-  if (parsedBefore !== null && (!Number.isInteger(parsedBefore) || parsedBefore < 1)) {
-    return { error: 'before must be a seq (a whole number of at least 1)' };
-  }
-  return { before: parsedBefore, limit: parsedLimit };
-}
 
 export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
   const { storage, hub, log } = deps;
@@ -91,15 +78,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
         ? apiError(c, 403, 'forbidden', 'join the room to read its history')
         : apiError(c, 404, 'not_found', 'no such room');
     }
-    const query = pageQuery(c.req.query('before'), c.req.query('limit'));
-    if ('error' in query) return apiError(c, 400, 'invalid_request', query.error as string);
-    const entries = await storage.readBefore(`room:${id}`, query.before, query.limit + 1);
-    const hasMore = entries.length > query.limit;
-    const page: MessagesPage = {
-      messages: (hasMore ? entries.slice(1) : entries).map((e) => msgFrame(e)),
-      hasMore,
-    };
-    return c.json(page);
+    return historyPage(c, storage, `room:${id}`);
   });
 
   return app;

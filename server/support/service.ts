@@ -114,6 +114,25 @@ export function createSupport(deps: SupportDeps) {
     return updated;
   };
 
+  /**
+   * Records a page the visitor opened and tells the agents (a `visitor.page` event in the queue).
+   * False when the visitor reports pages faster than anyone reads them.
+   */
+  const pageView = async (visitor: { id: string }, url: string, title: string): Promise<boolean> => {
+    const rate = await broker.consume(`page:${visitor.id}`, { burst: 10, refillMs: 3000 });
+    if (!rate.ok) return false;
+    await storage.addPageView(visitor.id, { url, title, at: Date.now() });
+    await hub.commit({
+      stream: QUEUE_STREAM,
+      senderId: 'system:support',
+      senderName: 'support',
+      clientMsgId: randomId(),
+      kind: 'event',
+      body: eventBody('visitor.page', { visitorId: visitor.id, url, title }),
+    });
+    return true;
+  };
+
   const list = async (status?: ConversationStatus): Promise<ConversationView[]> => {
     const found = await storage.listConversations({ limit: 200, ...(status ? { status } : {}) });
     return Promise.all(found.map(view));
@@ -122,6 +141,7 @@ export function createSupport(deps: SupportDeps) {
   return {
     view,
     list,
+    pageView,
 
     /** A visitor's credentials from the widget: the site's key and the visitor's token. */
     async authenticateVisitor(siteKey: string | null | undefined, token: string): Promise<Identity | null> {
@@ -182,17 +202,8 @@ export function createSupport(deps: SupportDeps) {
     async onFrame(who: Identity, frame: SupportFrame, reply: FrameReply): Promise<void> {
       if (frame.type === 'page') {
         if (!who.visitor) return reply.error('forbidden', 'only a widget visitor reports page views');
-        const rate = await broker.consume(`page:${who.id}`, { burst: 10, refillMs: 3000 });
-        if (!rate.ok) return reply.error('rate_limited', 'too many page views');
-        await storage.addPageView(who.visitor.id, { url: frame.url, title: frame.title, at: Date.now() });
-        await hub.commit({
-          stream: QUEUE_STREAM,
-          senderId: 'system:support',
-          senderName: 'support',
-          clientMsgId: randomId(),
-          kind: 'event',
-          body: eventBody('visitor.page', { visitorId: who.visitor.id, url: frame.url, title: frame.title }),
-        });
+        if (!(await pageView(who.visitor, frame.url, frame.title)))
+          reply.error('rate_limited', 'too many page views');
         return;
       }
       const ref = 'stream' in frame ? frame.stream : undefined;

@@ -10,17 +10,18 @@
  * Both answer `{frames: ServerFrame[], close?: {code, reason}}`. The Transport lab's strawman,
  * naive short polling, is the first route never held (`/api/lab/short-poll`).
  */
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import * as v from 'valibot';
 import { decodeClientValue } from '../../shared/codec.js';
 import { CloseCode, type CloseName } from '../../shared/codes.js';
 import type { ServerFrame } from '../../shared/protocol.js';
-import { type AppEnv, readJson } from '../http/env.js';
+import { type AppEnv, apiError, readJson } from '../http/env.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
 import { randomId } from '../ids.js';
 import type { Metrics, WireTransport } from '../metrics/metrics.js';
+import type { SiteDirectory } from '../support/sites.js';
 
 export const PollBody = v.object({
   /** The client's id for this tab: it keys presence and the one-poll-at-a-time rule. */
@@ -88,6 +89,7 @@ export class PollConn implements Conn {
 export interface LongPollDeps {
   hub: Hub;
   metrics: Metrics;
+  sites: SiteDirectory;
 }
 
 /** How long to let more frames join an answer once the first piece of news is there. */
@@ -112,8 +114,10 @@ export function createPollHandlers(deps: LongPollDeps) {
       const { cid, frames } = body.value;
       const hold = mode === 'wait' && body.value.hold;
       const conn = new PollConn(cid);
-      const auth = c.get('auth');
-      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid });
+      // A support widget's poll (`?site=`) is its visitor's, proven in hello; cookies are not used.
+      const siteKey = c.req.query('site') ?? null;
+      const auth = siteKey === null ? c.get('auth') : null;
+      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey });
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
       for (const raw of frames) {
@@ -184,6 +188,35 @@ export function createPollHandlers(deps: LongPollDeps) {
   return { wait: serve('wait'), send: serve('send'), short: serve('short') };
 }
 
-export function longPollRoutes(handlers: ReturnType<typeof createPollHandlers>): Hono<AppEnv> {
-  return new Hono<AppEnv>().post('/', handlers.wait).post('/send', handlers.send);
+/**
+ * Polls from a support widget come from customers' pages: cross-origin, so they need CORS, and
+ * only from the site's allowed origins (403 otherwise).
+ */
+export function widgetPollCors(sites: SiteDirectory): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const key = c.req.query('site');
+    if (key === undefined) return next();
+    const check = await sites.check(key, c.req.header('origin'));
+    if (!check.ok)
+      return apiError(c, check.status, check.status === 404 ? 'not_found' : 'bad_origin', check.message);
+    c.header('Access-Control-Allow-Origin', check.origin);
+    c.header('Vary', 'Origin');
+    if (c.req.method === 'OPTIONS') {
+      c.header('Access-Control-Allow-Methods', 'POST');
+      c.header('Access-Control-Allow-Headers', 'content-type');
+      c.header('Access-Control-Max-Age', '600');
+      return c.body(null, 204);
+    }
+    await next();
+  };
+}
+
+export function longPollRoutes(
+  handlers: ReturnType<typeof createPollHandlers>,
+  sites: SiteDirectory,
+): Hono<AppEnv> {
+  return new Hono<AppEnv>()
+    .use('*', widgetPollCors(sites))
+    .post('/', handlers.wait)
+    .post('/send', handlers.send);
 }

@@ -21,6 +21,7 @@ import type { Session } from '../hub/session.js';
 import { errorText, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { AuthSession } from '../storage/storage.js';
+import type { SiteDirectory } from '../support/sites.js';
 
 /** A close reason must fit in 123 bytes of UTF-8. */
 const clip = (reason: string): string => {
@@ -64,6 +65,7 @@ export class WebSocketConn implements Conn {
 }
 
 export interface WebSocketDeps {
+  sites: SiteDirectory;
   hub: Hub;
   metrics: Metrics;
   sessions: Sessions;
@@ -72,7 +74,7 @@ export interface WebSocketDeps {
 }
 
 export function createWebSocketTransport(deps: WebSocketDeps) {
-  const { hub, sessions, origins, log, metrics } = deps;
+  const { hub, sessions, origins, log, metrics, sites } = deps;
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: Limits.frameBytes,
@@ -87,16 +89,27 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
       if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
         return apiError(c, 426, 'invalid_request', 'this URL speaks WebSocket; open it with new WebSocket()');
       }
-      const token = getCookie(c, SESSION_COOKIE);
+      const siteKey = c.req.query('site');
       let auth: AuthSession | null = null;
-      if (token) {
-        // A cookie rides along with any page's upgrade request, so the page must be ours.
-        const origin = c.req.header('origin');
-        if (origin !== undefined && !origins.allows(c, origin)) {
-          log.warn('ws.origin_refused', { origin });
-          return apiError(c, 403, 'bad_origin', `origin ${origin} may not open a session socket`);
+      if (siteKey !== undefined) {
+        // A support widget's socket: its page must be one of the site's allowed origins. Its
+        // visitor proves who they are in hello; a cookie that came along is not used.
+        const check = await sites.check(siteKey, c.req.header('origin'));
+        if (!check.ok) {
+          log.warn('ws.site_refused', { origin: c.req.header('origin'), status: check.status });
+          return apiError(c, check.status, check.status === 404 ? 'not_found' : 'bad_origin', check.message);
         }
-        auth = await sessions.resolve(token);
+      } else {
+        const token = getCookie(c, SESSION_COOKIE);
+        if (token) {
+          // A cookie rides along with any page's upgrade request, so the page must be ours.
+          const origin = c.req.header('origin');
+          if (origin !== undefined && !origins.allows(c, origin)) {
+            log.warn('ws.origin_refused', { origin });
+            return apiError(c, 403, 'bad_origin', `origin ${origin} may not open a session socket`);
+          }
+          auth = await sessions.resolve(token);
+        }
       }
       c.set('auth', auth);
       await next();
@@ -116,6 +129,7 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
             session = hub.connect(
               new WebSocketConn(ws.raw as WebSocket, metrics, labRun),
               auth ? userIdentity(auth) : null,
+              { siteKey: c.req.query('site') ?? null },
             );
           },
           onMessage(event) {

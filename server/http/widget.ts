@@ -1,0 +1,170 @@
+/**
+ * The support widget's HTTP API, called from customers' pages (cross-origin, without cookies).
+ * Every request names its site (`?site=<key>`, public) and must come from one of the site's
+ * allowed origins (403 otherwise); a visitor proves who they are with their token in the
+ * `X-Switchboard-Visitor` header (never the URL). A visitor reaches only their own conversations:
+ * anyone else's answers 404, with no hint that it exists.
+ */
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import {
+  IdentifyBody,
+  PageViewBody,
+  StartConversationBody,
+  type VisitorConversation,
+  type WidgetConfig,
+} from '../../shared/api.js';
+import { msgFrame } from '../hub/frames.js';
+import { randomId } from '../ids.js';
+import type { Logger } from '../log.js';
+import type { Site, Storage, Visitor } from '../storage/storage.js';
+import { convStream, type Support } from '../support/service.js';
+import type { SiteDirectory } from '../support/sites.js';
+import {
+  hashVisitorToken,
+  newVisitorToken,
+  VISITOR_HEADER,
+  VISITOR_TOKEN,
+} from '../support/visitor-tokens.js';
+import { type AppEnv, apiError, readJson } from './env.js';
+import { historyPage } from './history.js';
+
+type WidgetEnv = AppEnv & { Variables: AppEnv['Variables'] & { site: Site; visitor: Visitor } };
+
+export interface WidgetDeps {
+  storage: Storage;
+  support: Support;
+  sites: SiteDirectory;
+  log: Logger;
+}
+
+const view = (c: {
+  id: string;
+  status: VisitorConversation['status'];
+  lastSeq: number;
+  lastPreview: string;
+  lastFrom: VisitorConversation['lastFrom'];
+  lastActivityAt: number;
+}): VisitorConversation => ({
+  id: c.id,
+  status: c.status,
+  lastSeq: c.lastSeq,
+  lastPreview: c.lastPreview,
+  lastFrom: c.lastFrom,
+  lastActivityAt: c.lastActivityAt,
+});
+
+export function widgetRoutes(deps: WidgetDeps): Hono<WidgetEnv> {
+  const { storage, support, sites, log } = deps;
+  const app = new Hono<WidgetEnv>();
+
+  // The site and its origin first, for every request including the CORS preflight.
+  app.use('*', async (c, next) => {
+    const check = await sites.check(c.req.query('site'), c.req.header('origin'));
+    if (!check.ok)
+      return apiError(c, check.status, check.status === 404 ? 'not_found' : 'bad_origin', check.message);
+    c.header('Access-Control-Allow-Origin', check.origin);
+    c.header('Vary', 'Origin');
+    if (c.req.method === 'OPTIONS') {
+      c.header('Access-Control-Allow-Methods', 'GET, POST');
+      c.header('Access-Control-Allow-Headers', `content-type, ${VISITOR_HEADER}`);
+      c.header('Access-Control-Max-Age', '600');
+      return c.body(null, 204);
+    }
+    c.set('site', check.site);
+    await next();
+  });
+
+  const visitorOnly: MiddlewareHandler<WidgetEnv> = async (c, next) => {
+    const token = c.req.header(VISITOR_HEADER) ?? '';
+    const visitor = VISITOR_TOKEN.test(token)
+      ? await storage.visitorByToken(c.get('site').id, hashVisitorToken(token))
+      : null;
+    if (!visitor) return apiError(c, 401, 'unauthorized', `send the visitor token in ${VISITOR_HEADER}`);
+    c.set('visitor', visitor);
+    await next();
+  };
+
+  const ownConversation = async (c: Context<WidgetEnv>) => {
+    const conversation = await storage.conversationById(c.req.param('id') ?? '');
+    return conversation && conversation.visitorId === c.get('visitor').id ? conversation : null;
+  };
+
+  app.get('/config', async (c) => {
+    const site = c.get('site');
+    const availability = await support.availability(site);
+    const config: WidgetConfig = {
+      site: { name: site.name, greeting: site.options.greeting, prechat: site.options.prechat },
+      ...availability,
+    };
+    return c.json(config);
+  });
+
+  app.post('/visitors', async (c) => {
+    const site = c.get('site');
+    const token = newVisitorToken();
+    const visitor = await storage.createVisitor({
+      id: randomId(),
+      siteId: site.id,
+      tokenHash: hashVisitorToken(token),
+    });
+    await storage.updateVisitor(visitor.id, { userAgent: (c.req.header('user-agent') ?? '').slice(0, 500) });
+    log.info('support.visitor', { site: site.id, visitor: visitor.id });
+    return c.json({ token }, 201);
+  });
+
+  app.get('/unread', visitorOnly, async (c) => c.json({ unread: await support.unread(c.get('visitor')) }));
+
+  app.get('/conversations', visitorOnly, async (c) => {
+    const list = await storage.visitorConversations(c.get('visitor').id);
+    return c.json({ conversations: list.map(view) });
+  });
+
+  app.post('/conversations', visitorOnly, async (c) => {
+    const body = await readJson(c, StartConversationBody);
+    if (!body.ok) return body.response;
+    let visitor = c.get('visitor');
+    const { name, email, text } = body.value;
+    if (name !== undefined || email !== undefined) {
+      visitor =
+        (await storage.updateVisitor(visitor.id, {
+          ...(name !== undefined ? { name } : {}),
+          ...(email !== undefined ? { email } : {}),
+        })) ?? visitor;
+    }
+    const { conversation, entry } = await support.start(visitor, text, body.value.clientMsgId ?? randomId());
+    return c.json({ conversation: view(conversation), message: msgFrame(entry) }, 201);
+  });
+
+  app.get('/conversations/:id/messages', visitorOnly, async (c) => {
+    const conversation = await ownConversation(c);
+    if (!conversation) return apiError(c, 404, 'not_found', 'no such conversation');
+    return historyPage(c, storage, convStream(conversation.id));
+  });
+
+  app.post('/identify', visitorOnly, async (c) => {
+    const body = await readJson(c, IdentifyBody);
+    if (!body.ok) return body.response;
+    const visitor = c.get('visitor');
+    const { attributes, ...rest } = body.value;
+    const updated = await storage.updateVisitor(visitor.id, {
+      ...rest,
+      ...(attributes ? { attributes: { ...visitor.attributes, ...attributes } } : {}),
+    });
+    return c.json({ name: updated?.name ?? '', email: updated?.email ?? '' });
+  });
+
+  app.post('/page', visitorOnly, async (c) => {
+    const body = await readJson(c, PageViewBody);
+    if (!body.ok) return body.response;
+    const visitor = c.get('visitor');
+    await support.pageView(visitor, body.value.url, body.value.title);
+    await storage.updateVisitor(visitor.id, {
+      lastSeenAt: Date.now(),
+      userAgent: (c.req.header('user-agent') ?? visitor.userAgent).slice(0, 500),
+      ...(body.value.timezone ? { timezone: body.value.timezone } : {}),
+    });
+    return c.body(null, 204);
+  });
+
+  return app;
+}
