@@ -62,6 +62,17 @@ export interface MessagesPage {
   hasMore: boolean;
 }
 
+/** What one Transport lab run cost on the wire, from the server's counters. */
+export interface LabRunReport {
+  bytesIn: number;
+  bytesOut: number;
+  requests: number;
+  delivered: number;
+  /** Delivery latency (commit to write) percentiles in ms, or null before any delivery. */
+  latencyP50: number | null;
+  latencyP95: number | null;
+}
+
 export interface ApiErrorBody {
   error: { code: ErrorCode; message: string };
 }
@@ -250,16 +261,32 @@ export const CreateSiteBody = v.object({
 
 export const UpdateSiteBody = v.partial(CreateSiteBody);
 
+/** Outside these hours the widget says nobody is available and takes a message. */
+export interface BusinessHours {
+  /** An IANA time zone, like Europe/Berlin. */
+  timezone: string;
+  /** 0 = Sunday ... 6 = Saturday. */
+  days: number[];
+  /** "09:00" */
+  open: string;
+  /** "17:30" */
+  close: string;
+}
+
+export interface SiteOptions {
+  /** Ask for name and email before the first message. */
+  prechat: boolean;
+  /** Shown at the top of a new conversation. */
+  greeting: string;
+  businessHours: BusinessHours | null;
+}
+
 export interface SiteView {
   id: string;
   key: string;
   name: string;
   allowedOrigins: string[];
-  options: {
-    prechat: boolean;
-    greeting: string;
-    businessHours: { timezone: string; days: number[]; open: string; close: string } | null;
-  };
+  options: SiteOptions;
   createdAt: number;
   /** Ready to paste into the site's pages. */
   snippet: string;
@@ -276,6 +303,15 @@ export const CannedBody = v.object({
   text: v.pipe(v.string(), v.trim(), v.nonEmpty('the reply is empty'), byteLimit('the reply', 4000)),
 });
 
+const VisitorName = v.pipe(v.string('name must be a string'), v.trim(), byteLimit('name', 100));
+
+const Email = v.pipe(
+  v.string('email must be a string'),
+  v.trim(),
+  v.maxLength(200, 'email is over 200 characters'),
+  v.check((e) => e === '' || /^[^\s@]+@[^\s@]+$/.test(e), 'that email address does not look right'),
+);
+
 /** The widget's first message opens a conversation (with the pre-chat form's name and email). */
 export const StartConversationBody = v.object({
   text: v.pipe(
@@ -287,27 +323,13 @@ export const StartConversationBody = v.object({
   clientMsgId: v.optional(
     v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'clientMsgId is 1-64 of A-Z a-z 0-9 _ -')),
   ),
-  name: v.optional(v.pipe(v.string(), v.trim(), byteLimit('name', 100))),
-  email: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.maxLength(200),
-      v.check((e) => e === '' || /^[^\s@]+@[^\s@]+$/.test(e), 'that email address does not look right'),
-    ),
-  ),
+  name: v.optional(VisitorName),
+  email: v.optional(Email),
 });
 
 export const IdentifyBody = v.object({
-  name: v.optional(v.pipe(v.string(), v.trim(), byteLimit('name', 100))),
-  email: v.optional(
-    v.pipe(
-      v.string(),
-      v.trim(),
-      v.maxLength(200),
-      v.check((e) => e === '' || /^[^\s@]+@[^\s@]+$/.test(e), 'that email address does not look right'),
-    ),
-  ),
+  name: v.optional(VisitorName),
+  email: v.optional(Email),
   attributes: v.optional(
     v.pipe(
       v.record(

@@ -27,6 +27,7 @@ import {
 } from '../support/visitor-tokens.js';
 import { type AppEnv, apiError, readJson } from './env.js';
 import { historyPage } from './history.js';
+import { siteCors } from './site-cors.js';
 
 type WidgetEnv = AppEnv & { Variables: AppEnv['Variables'] & { site: Site; visitor: Visitor } };
 
@@ -58,21 +59,14 @@ export function widgetRoutes(deps: WidgetDeps): Hono<WidgetEnv> {
   const app = new Hono<WidgetEnv>();
 
   // The site and its origin first, for every request including the CORS preflight.
-  app.use('*', async (c, next) => {
-    const check = await sites.check(c.req.query('site'), c.req.header('origin'));
-    if (!check.ok)
-      return apiError(c, check.status, check.status === 404 ? 'not_found' : 'bad_origin', check.message);
-    c.header('Access-Control-Allow-Origin', check.origin);
-    c.header('Vary', 'Origin');
-    if (c.req.method === 'OPTIONS') {
-      c.header('Access-Control-Allow-Methods', 'GET, POST');
-      c.header('Access-Control-Allow-Headers', `content-type, ${VISITOR_HEADER}`);
-      c.header('Access-Control-Max-Age', '600');
-      return c.body(null, 204);
-    }
-    c.set('site', check.site);
-    await next();
-  });
+  app.use(
+    '*',
+    siteCors<WidgetEnv>(sites, {
+      methods: 'GET, POST',
+      headers: `content-type, ${VISITOR_HEADER}`,
+      onSite: (c, site) => c.set('site', site),
+    }),
+  );
 
   const visitorOnly: MiddlewareHandler<WidgetEnv> = async (c, next) => {
     const token = c.req.header(VISITOR_HEADER) ?? '';

@@ -3,6 +3,7 @@
  * keyed by an id the lab sends (a header on HTTP, a query parameter on /ws); the map is bounded
  * in size and age so that it can never grow without limit.
  */
+import type { LabRunReport } from '../../shared/api.js';
 export interface RunTotals {
   bytesIn: number;
   bytesOut: number;
@@ -12,14 +13,7 @@ export interface RunTotals {
   latencies: number[];
 }
 
-export interface RunReport {
-  bytesIn: number;
-  bytesOut: number;
-  requests: number;
-  delivered: number;
-  latencyP50: number | null;
-  latencyP95: number | null;
-}
+export type RunReport = LabRunReport;
 
 const MAX_RUNS = 200;
 const MAX_AGE_MS = 60 * 60 * 1000;

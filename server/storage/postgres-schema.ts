@@ -4,6 +4,8 @@
  * have run; each runs in its own transaction at start-up, under an advisory lock so that processes
  * starting together migrate once. Append new migrations; never edit a released one.
  */
+import { sharedMigrations } from './schema-shared.js';
+
 export const postgresMigrations: readonly string[] = [
   `
   CREATE TABLE users (
@@ -62,79 +64,5 @@ export const postgresMigrations: readonly string[] = [
     PRIMARY KEY (user_id, stream)
   );
   `,
-  `
-  CREATE TABLE api_keys (
-    id           TEXT PRIMARY KEY,
-    name         TEXT NOT NULL,
-    secret_hash  TEXT NOT NULL,
-    scopes       TEXT NOT NULL,
-    created_by   TEXT NOT NULL,
-    created_at   BIGINT NOT NULL,
-    revoked_at   BIGINT,
-    last_used_at BIGINT
-  );
-  CREATE TABLE jobs (
-    id         TEXT PRIMARY KEY,
-    user_id    TEXT NOT NULL,
-    title      TEXT NOT NULL,
-    status     TEXT NOT NULL,
-    percent    DOUBLE PRECISION NOT NULL,
-    message    TEXT NOT NULL,
-    result     TEXT,
-    error      TEXT,
-    created_at BIGINT NOT NULL,
-    updated_at BIGINT NOT NULL
-  );
-  CREATE INDEX jobs_by_user ON jobs(user_id, updated_at);
-  `,
-  `
-  ALTER TABLE users ADD COLUMN availability TEXT NOT NULL DEFAULT 'away';
-  CREATE TABLE sites (
-    id              TEXT PRIMARY KEY,
-    key             TEXT NOT NULL UNIQUE,
-    name            TEXT NOT NULL,
-    allowed_origins TEXT NOT NULL,
-    options         TEXT NOT NULL,
-    created_at      BIGINT NOT NULL
-  );
-  CREATE TABLE visitors (
-    id           TEXT PRIMARY KEY,
-    site_id      TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
-    token_hash   TEXT NOT NULL UNIQUE,
-    name         TEXT NOT NULL DEFAULT '',
-    email        TEXT NOT NULL DEFAULT '',
-    attributes   TEXT NOT NULL DEFAULT '{}',
-    user_agent   TEXT NOT NULL DEFAULT '',
-    timezone     TEXT NOT NULL DEFAULT '',
-    created_at   BIGINT NOT NULL,
-    last_seen_at BIGINT NOT NULL
-  );
-  CREATE TABLE page_views (
-    visitor_id TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
-    at         BIGINT NOT NULL,
-    url        TEXT NOT NULL,
-    title      TEXT NOT NULL
-  );
-  CREATE INDEX page_views_by_visitor ON page_views(visitor_id, at);
-  CREATE TABLE conversations (
-    id               TEXT PRIMARY KEY,
-    site_id          TEXT NOT NULL REFERENCES sites(id) ON DELETE CASCADE,
-    visitor_id       TEXT NOT NULL REFERENCES visitors(id) ON DELETE CASCADE,
-    status           TEXT NOT NULL,
-    assignee_id      TEXT,
-    created_at       BIGINT NOT NULL,
-    last_activity_at BIGINT NOT NULL,
-    last_seq         BIGINT NOT NULL DEFAULT 0,
-    last_preview     TEXT NOT NULL DEFAULT '',
-    last_from        TEXT
-  );
-  CREATE INDEX conversations_by_activity ON conversations(last_activity_at);
-  CREATE INDEX conversations_by_visitor ON conversations(visitor_id, last_activity_at);
-  CREATE TABLE canned_responses (
-    id         TEXT PRIMARY KEY,
-    shortcut   TEXT NOT NULL UNIQUE,
-    text       TEXT NOT NULL,
-    created_at BIGINT NOT NULL
-  );
-  `,
+  ...sharedMigrations({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
 ];

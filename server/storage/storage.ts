@@ -11,6 +11,9 @@
  *   clientMsgId: 'c1', kind: 'msg', body: '{"text":"hi"}' }]);
  * if (result.status !== 'conflict') ack(result.entry.seq);
  */
+import type { BusinessHours, SiteOptions } from '../../shared/api.js';
+
+export type { BusinessHours, SiteOptions };
 
 export type Role = 'admin' | 'agent' | 'user';
 
@@ -179,26 +182,6 @@ export interface JobStore {
   updateJob(id: string, patch: JobPatch): Promise<Job | null>;
   /** The user's jobs updated at or after `since`, newest first. */
   listJobs(userId: string, since: number, limit: number): Promise<Job[]>;
-}
-
-export interface SiteOptions {
-  /** Ask for name and email before the first message. */
-  prechat: boolean;
-  /** Shown at the top of a new conversation. */
-  greeting: string;
-  /** Outside these hours the widget says nobody is available and takes a message. */
-  businessHours: BusinessHours | null;
-}
-
-export interface BusinessHours {
-  /** An IANA time zone, like Europe/Berlin. */
-  timezone: string;
-  /** 0 = Sunday ... 6 = Saturday. */
-  days: number[];
-  /** "09:00" */
-  open: string;
-  /** "17:30" */
-  close: string;
 }
 
 export interface Site {

@@ -93,17 +93,20 @@ export function createSupport(deps: SupportDeps) {
     };
   };
 
-  /** Every change to a conversation becomes an event in the queue stream, with the whole view. */
-  const announce = async (c: Conversation): Promise<void> => {
+  /** An event in the queue stream, which every agent console follows. */
+  const queueEvent = async (event: string, data: unknown): Promise<void> => {
     await hub.commit({
       stream: QUEUE_STREAM,
       senderId: 'system:support',
       senderName: 'support',
       clientMsgId: randomId(),
       kind: 'event',
-      body: eventBody('conversation', await view(c)),
+      body: eventBody(event, data),
     });
   };
+
+  /** Every change to a conversation becomes an event in the queue stream, with the whole view. */
+  const announce = async (c: Conversation): Promise<void> => queueEvent('conversation', await view(c));
 
   const update = async (
     id: string,
@@ -122,14 +125,7 @@ export function createSupport(deps: SupportDeps) {
     const rate = await broker.consume(`page:${visitor.id}`, { burst: 10, refillMs: 3000 });
     if (!rate.ok) return false;
     await storage.addPageView(visitor.id, { url, title, at: Date.now() });
-    await hub.commit({
-      stream: QUEUE_STREAM,
-      senderId: 'system:support',
-      senderName: 'support',
-      clientMsgId: randomId(),
-      kind: 'event',
-      body: eventBody('visitor.page', { visitorId: visitor.id, url, title }),
-    });
+    await queueEvent('visitor.page', { visitorId: visitor.id, url, title });
     return true;
   };
 

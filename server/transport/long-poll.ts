@@ -10,12 +10,13 @@
  * Both answer `{frames: ServerFrame[], close?: {code, reason}}`. The Transport lab's strawman,
  * naive short polling, is the first route never held (`/api/lab/short-poll`).
  */
-import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { type Context, Hono } from 'hono';
 import * as v from 'valibot';
 import { decodeClientValue } from '../../shared/codec.js';
 import { CloseCode, type CloseName } from '../../shared/codes.js';
 import type { ServerFrame } from '../../shared/protocol.js';
-import { type AppEnv, apiError, readJson } from '../http/env.js';
+import { type AppEnv, readJson } from '../http/env.js';
+import { siteCors } from '../http/site-cors.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
@@ -188,35 +189,15 @@ export function createPollHandlers(deps: LongPollDeps) {
   return { wait: serve('wait'), send: serve('send'), short: serve('short') };
 }
 
-/**
- * Polls from a support widget come from customers' pages: cross-origin, so they need CORS, and
- * only from the site's allowed origins (403 otherwise).
- */
-export function widgetPollCors(sites: SiteDirectory): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const key = c.req.query('site');
-    if (key === undefined) return next();
-    const check = await sites.check(key, c.req.header('origin'));
-    if (!check.ok)
-      return apiError(c, check.status, check.status === 404 ? 'not_found' : 'bad_origin', check.message);
-    c.header('Access-Control-Allow-Origin', check.origin);
-    c.header('Vary', 'Origin');
-    if (c.req.method === 'OPTIONS') {
-      c.header('Access-Control-Allow-Methods', 'POST');
-      c.header('Access-Control-Allow-Headers', 'content-type');
-      c.header('Access-Control-Max-Age', '600');
-      return c.body(null, 204);
-    }
-    await next();
-  };
-}
-
 export function longPollRoutes(
   handlers: ReturnType<typeof createPollHandlers>,
   sites: SiteDirectory,
 ): Hono<AppEnv> {
-  return new Hono<AppEnv>()
-    .use('*', widgetPollCors(sites))
-    .post('/', handlers.wait)
-    .post('/send', handlers.send);
+  return (
+    new Hono<AppEnv>()
+      // Polls from a support widget come from customers' pages: CORS, and allowed origins only.
+      .use('*', siteCors(sites, { methods: 'POST', headers: 'content-type', optional: true }))
+      .post('/', handlers.wait)
+      .post('/send', handlers.send)
+  );
 }

@@ -7,6 +7,7 @@
  * const results = await runLab({ baseUrl: location.origin, wsUrl, userId, messages: 100,
  *   ratePerSec: 5, idleMs: 60_000 });
  */
+import type { LabRunReport } from '../../shared/api.js';
 import { createClient } from '../client/client.js';
 import { pollingTransport } from '../client/polling.js';
 import type { WebSocketConstructor } from '../client/transport.js';
@@ -36,14 +37,7 @@ export interface LabOptions {
 
 export type LabPhase = 'connecting' | 'messages' | 'idle' | 'done';
 
-export interface RunCounters {
-  bytesIn: number;
-  bytesOut: number;
-  requests: number;
-  delivered: number;
-  latencyP50: number | null;
-  latencyP95: number | null;
-}
+export type RunCounters = LabRunReport;
 
 export interface LabResult {
   transport: LabTransport;
