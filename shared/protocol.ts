@@ -166,6 +166,7 @@ export const JobFrame = v.object({
   message: v.string(),
   result: v.optional(v.unknown()),
   error: v.optional(v.string()),
+  createdAt: v.number(),
   updatedAt: v.number(),
 });
 export const AckFrame = v.object({

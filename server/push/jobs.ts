@@ -23,6 +23,7 @@ export const jobView = (job: Job): JobView => {
     status: job.status,
     percent: job.percent,
     message: job.message,
+    createdAt: job.createdAt,
     updatedAt: job.updatedAt,
   };
   if (job.result !== null) view.result = job.result;

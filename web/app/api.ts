@@ -7,7 +7,16 @@
  * const result = await api.createRoom({ title: 'Lobby' });
  * if (!result.ok) form.error.value = result.message;
  */
-import type { ApiRoom, ApiUser, CreateRoomBody, CredentialsBody, MessagesPage } from '../../shared/api.js';
+import type {
+  ApiKeyView,
+  ApiRoom,
+  ApiUser,
+  CreateKeyBody,
+  CreateRoomBody,
+  CredentialsBody,
+  JobView,
+  MessagesPage,
+} from '../../shared/api.js';
 
 export type ApiResult<T> =
   | { ok: true; value: T }
@@ -24,6 +33,15 @@ export interface Api {
   leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   /** A page of history, ascending; `before` is exclusive. */
   messages(roomId: string, options: { before?: number; limit?: number }): Promise<ApiResult<MessagesPage>>;
+  /** The signed-in user's jobs of the last 24 hours. */
+  jobs(): Promise<ApiResult<{ jobs: JobView[] }>>;
+  /** Starts the download demo: a job in the server that builds a file in steps. */
+  startDownload(): Promise<ApiResult<{ job: JobView }>>;
+  /** Admins only (403 otherwise), like the two below. */
+  apiKeys(): Promise<ApiResult<{ keys: ApiKeyView[] }>>;
+  /** The token is in this answer and nowhere else, ever. */
+  createApiKey(body: CreateKeyBody): Promise<ApiResult<{ key: ApiKeyView; token: string }>>;
+  revokeApiKey(id: string): Promise<ApiResult<null>>;
 }
 
 function errorOf(status: number, body: unknown): { code: string; message: string } {
@@ -38,7 +56,11 @@ function errorOf(status: number, body: unknown): { code: string; message: string
 }
 
 export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<ApiResult<T>> {
+  async function call<T>(
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<ApiResult<T>> {
     let res: Response;
     try {
       res = await fetchImpl(path, {
@@ -80,5 +102,10 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
       const qs = query.toString();
       return call('GET', `${room(id)}/messages${qs ? `?${qs}` : ''}`);
     },
+    jobs: () => call('GET', '/api/jobs'),
+    startDownload: () => call('POST', '/api/demo/download', {}),
+    apiKeys: () => call('GET', '/api/admin/keys'),
+    createApiKey: (body) => call('POST', '/api/admin/keys', body),
+    revokeApiKey: (id) => call('DELETE', `/api/admin/keys/${encodeURIComponent(id)}`),
   };
 }

@@ -43,3 +43,34 @@ export function formatBytes(bytes: number, lang: Lang): string {
 
 /** Milliseconds as a bare number: one decimal under 10 ms (where it matters), whole above. */
 export const formatMs = (ms: number, lang: Lang): string => formatNumber(ms, lang, ms < 10 ? 1 : 0);
+
+/** How much of an event's data a room shows on its one line. */
+export const EVENT_SUMMARY_CHARS = 200;
+
+/**
+ * A pushed event's data as one short line of text: a string as it is, anything else as JSON,
+ * runs of whitespace folded to one space, cut at `max` characters (code points, so an emoji or a
+ * CJK character is never split) with an ellipsis. Empty for no data. The caller renders it as
+ * text, never as markup.
+ *
+ * @example
+ * eventSummary({ version: '1.2.3' }); // '{"version":"1.2.3"}'
+ * eventSummary('x'.repeat(500)).length; // 200
+ */
+export function eventSummary(data: unknown, max = EVENT_SUMMARY_CHARS): string {
+  if (data === null || data === undefined) return '';
+  let text: string;
+  if (typeof data === 'string') {
+    text = data;
+  } else {
+    try {
+      text = JSON.stringify(data) ?? '';
+    } catch {
+      // Only decoded JSON reaches here, so this is a guard, not a path: never throw in a render.
+      text = '';
+    }
+  }
+  const line = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(line);
+  return chars.length <= max ? line : `${chars.slice(0, Math.max(0, max - 1)).join('')}…`;
+}

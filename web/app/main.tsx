@@ -6,6 +6,7 @@ import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
 import './styles/lab.css';
+import './styles/pages.css';
 
 const root = document.getElementById('root');
 if (root) render(<App app={createAppModel(window)} />, root);

@@ -1,11 +1,12 @@
 /**
- * The conversation: older pages on demand (scrolling to the top, or the button), live messages at
- * the bottom, this tab's unsent messages after them. Stays pinned to the bottom while the reader
- * is there, and keeps the reader's place when older messages are put above.
+ * The conversation: older pages on demand (scrolling to the top, or the button), live messages and
+ * pushed events at the bottom, this tab's unsent messages after them. Stays pinned to the bottom
+ * while the reader is there, and keeps the reader's place when older messages are put above.
  */
 import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
 import type { Catalog, Lang } from '../i18n.js';
 import type { LocalSend, RoomChat } from '../models/chat.js';
+import { EventItem } from './EventItem.js';
 import { MessageItem } from './MessageItem.js';
 
 /** How close to an edge (px) counts as being at it. */
@@ -128,20 +129,27 @@ export function MessageList({ chat, me, t, lang }: MessageListProps) {
         {status === 'ready' && messages.length === 0 && local.length === 0 && <p class="muted">{t.empty}</p>}
       </div>
       <div class="log" role="log" aria-live="polite" aria-label={t.messages} aria-busy={older === 'loading'}>
-        {messages.map((m) => (
-          <MessageItem
-            key={m.seq}
-            author={m.from}
-            text={m.text}
-            ts={m.ts}
-            compact={continues(m.from.id, m.ts)}
-            own={m.from.id === me.id}
-            local={m.from.id === me.id ? localById.get(m.clientMsgId) : undefined}
-            t={t}
-            formatTime={formatTime}
-            formatDate={formatDate}
-          />
-        ))}
+        {messages.map((m) => {
+          if (m.type === 'event') {
+            // An event line breaks a run of messages: the next one shows its author again.
+            previous = null;
+            return <EventItem key={m.seq} event={m} t={t} formatTime={formatTime} formatDate={formatDate} />;
+          }
+          return (
+            <MessageItem
+              key={m.seq}
+              author={m.from}
+              text={m.text}
+              ts={m.ts}
+              compact={continues(m.from.id, m.ts)}
+              own={m.from.id === me.id}
+              local={m.from.id === me.id ? localById.get(m.clientMsgId) : undefined}
+              t={t}
+              formatTime={formatTime}
+              formatDate={formatDate}
+            />
+          );
+        })}
         {trailing.map((l: LocalSend) => (
           <MessageItem
             key={l.clientMsgId}

@@ -1,9 +1,9 @@
 /**
- * One room's conversation: history pages from the HTTP API, live messages from the socket (one
- * copy per seq), and this tab's own sends from pending to sent or failed.
+ * One room's conversation: history pages from the HTTP API, live messages and pushed events from
+ * the socket (one copy per seq), and this tab's own sends from pending to sent or failed.
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
-import type { MsgFrame } from '../../../shared/protocol.js';
+import type { LogFrame } from '../../../shared/protocol.js';
 import type { OutboxEntry, OutboxStatus, SwitchboardClient } from '../../client/index.js';
 import type { Api } from '../api.js';
 import { mergeBySeq } from './history.js';
@@ -27,8 +27,11 @@ export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 export interface RoomChat {
   readonly roomId: string;
   readonly stream: string;
-  /** Ascending by seq, one per seq. */
-  readonly messages: ReadonlySignal<MsgFrame[]>;
+  /**
+   * Ascending by seq, one per seq: chat messages and events pushed into the room (push API), which
+   * share the room's log, its cursors and its read position.
+   */
+  readonly messages: ReadonlySignal<LogFrame[]>;
   /** Older messages exist before the first one held. */
   readonly hasMore: ReadonlySignal<boolean>;
   readonly status: ReadonlySignal<LoadStatus>;
@@ -48,7 +51,7 @@ export interface RoomChat {
 }
 
 interface ChatInternals extends RoomChat {
-  receive(msg: MsgFrame): void;
+  receive(entry: LogFrame): void;
   outbox(entry: OutboxEntry): void;
 }
 
@@ -68,7 +71,7 @@ function createRoomChat(
   network: () => string,
 ): ChatInternals {
   const stream = roomStream(roomId);
-  const messages = signal<MsgFrame[]>([]);
+  const messages = signal<LogFrame[]>([]);
   const hasMore = signal(false);
   const status = signal<LoadStatus>('idle');
   const olderStatus = signal<LoadStatus>('idle');
@@ -165,11 +168,11 @@ function createRoomChat(
       local.value = local.peek().filter((l) => l !== failed);
       upsert(client.send(stream, failed.text));
     },
-    receive(msg) {
+    receive(entry) {
       // A chat never opened holds nothing (its first page will); once opened, even mid-load,
-      // live messages join the list and the page merges around them.
+      // live entries join the list and the page merges around them.
       if (status.peek() === 'idle') return;
-      messages.value = mergeBySeq(messages.peek(), [msg]);
+      messages.value = mergeBySeq(messages.peek(), [entry]);
     },
     outbox: upsert,
   };
@@ -191,6 +194,7 @@ export function createChats(deps: {
   const chats = new Map<string, ChatInternals>();
   const offs = [
     client.on('message', (msg) => chats.get(msg.stream)?.receive(msg)),
+    client.on('event', (event) => chats.get(event.stream)?.receive(event)),
     client.on('outbox', (entry) => chats.get(entry.stream)?.outbox(entry)),
     client.on('resync', (frame) => {
       const chat = chats.get(frame.stream);

@@ -14,7 +14,7 @@ export interface RoomEntry {
   readonly topic: string;
   readonly memberCount: number;
   readonly joined: boolean;
-  /** Messages from others after `readSeq`. */
+  /** Messages from others, and pushed events, after `readSeq`. */
   readonly unread: Signal<number>;
   readonly readSeq: Signal<number>;
 }
@@ -72,6 +72,12 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
     return id === null ? undefined : list.peek().find((r) => r.id === id);
   };
 
+  function countUnread(stream: string, seq: number): void {
+    if (viewing.peek() === stream) return;
+    const room = byStream(stream);
+    if (room?.joined && seq > room.readSeq.peek()) room.unread.value++;
+  }
+
   function apply(rooms: ApiRoom[]): void {
     batch(() => {
       list.value = rooms.map((room) => {
@@ -128,10 +134,11 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
       });
     }),
     client.on('message', (msg) => {
-      if (msg.from.id === me.id || viewing.peek() === msg.stream) return;
-      const room = byStream(msg.stream);
-      if (room?.joined && msg.seq > room.readSeq.peek()) room.unread.value++;
+      if (msg.from.id !== me.id) countUnread(msg.stream, msg.seq);
     }),
+    // An event pushed into a room (push API) is news like a message from someone else; the
+    // server counts it in `unread` too, so the two numbers agree after a reload.
+    client.on('event', (event) => countUnread(event.stream, event.seq)),
     client.on('read', (info) => {
       const room = byStream(info.stream);
       if (!room) return;

@@ -10,6 +10,8 @@ export type Route =
   | { name: 'login' }
   | { name: 'register' }
   | { name: 'lab' }
+  | { name: 'jobs' }
+  | { name: 'keys' }
   | { name: 'room'; roomId: string };
 
 export interface Router {
@@ -30,11 +32,20 @@ export const STICKY_PARAMS: readonly string[] = ['transport'];
 
 export const roomPath = (roomId: string): string => `/rooms/${encodeURIComponent(roomId)}`;
 export const LAB_PATH = '/lab';
+export const JOBS_PATH = '/jobs';
+export const KEYS_PATH = '/admin/keys';
 
+/** The app's own pages, by path (a trailing slash is the same page). */
+const PAGES: ReadonlyMap<string, Route> = new Map<string, Route>([
+  [LAB_PATH, { name: 'lab' }],
+  [JOBS_PATH, { name: 'jobs' }],
+  [KEYS_PATH, { name: 'keys' }],
+]);
 export function parseRoute(pathname: string): Route {
   if (pathname === '/login') return { name: 'login' };
   if (pathname === '/register') return { name: 'register' };
-  if (pathname === LAB_PATH || pathname === `${LAB_PATH}/`) return { name: 'lab' };
+  const page = PAGES.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
+  if (page) return page;
   const room = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
   if (room?.[1]) {
     try {

@@ -1,7 +1,7 @@
 /**
  * Everything that exists while a user is signed in: one client connection, the rooms, their chats,
- * presence and typing. Created at sign-in, disposed at sign-out, so nothing of one account
- * survives into the next.
+ * presence and typing, the user's jobs, and (for admins) the API keys. Created at sign-in,
+ * disposed at sign-out, so nothing of one account survives into the next.
  */
 import { computed, effect, type ReadonlySignal, signal } from '@preact/signals';
 import type { ApiUser } from '../../../shared/api.js';
@@ -9,6 +9,8 @@ import { createClient, type SwitchboardClient } from '../../client/index.js';
 import type { Api } from '../api.js';
 import { type Chats, createChats, type RoomChat } from './chat.js';
 import { type Connection, createConnection, hasWebSocket, type TransportMode } from './connection.js';
+import { createJobs, type Jobs, userStream } from './jobs.js';
+import { type ApiKeys, createApiKeys } from './keys.js';
 import { createLab, type Lab } from './lab.js';
 import { createPresence, type Presence } from './presence.js';
 import { createRooms, type Rooms } from './rooms.js';
@@ -25,6 +27,10 @@ export interface Workspace {
   readonly typing: Typing;
   /** The Transport lab: its run outlives the page, so leaving and coming back shows its progress. */
   readonly lab: Lab;
+  /** The user's jobs, live from their `user:<id>` stream (for the jobs page and the top bar). */
+  readonly jobs: Jobs;
+  /** API keys: null unless the user is an admin (the server refuses anyone else anyway). */
+  readonly keys: ApiKeys | null;
   /** The chat of the room in the address bar, when the user is a member of it. */
   readonly current: ReadonlySignal<RoomChat | null>;
   dispose(): void;
@@ -63,6 +69,11 @@ export function createWorkspace({
   const chats = createChats({ api, client, networkError });
   const presence = createPresence(client);
   const typing = createTyping(client, me.id);
+  const jobs = createJobs({ api, client, userId: me.id });
+  // Subscribed before the first connect, so the first handshake carries it with the rooms; the
+  // server answers it with the current state of every running and recent job.
+  client.subscribe(userStream(me.id));
+  const keys = me.role === 'admin' ? createApiKeys(api) : null;
   const lab = createLab({
     userId: me.id,
     baseUrl: win.location.origin,
@@ -125,6 +136,8 @@ export function createWorkspace({
     presence,
     typing,
     lab,
+    jobs,
+    keys,
     current,
     dispose() {
       disposed = true;
@@ -134,6 +147,7 @@ export function createWorkspace({
       presence.dispose();
       typing.dispose();
       lab.dispose();
+      jobs.dispose();
       connection.dispose();
       client.close();
     },

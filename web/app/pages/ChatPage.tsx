@@ -4,6 +4,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { ConnectionStatus } from '../components/ConnectionStatus.js';
 import { Icon } from '../components/Icon.js';
+import { JobsLink } from '../components/JobsLink.js';
 import { Link } from '../components/Link.js';
 import { NewRoomForm } from '../components/NewRoomForm.js';
 import { RoomList } from '../components/RoomList.js';
@@ -12,6 +13,8 @@ import { UserBar } from '../components/UserBar.js';
 import type { AppModel } from '../models/app.js';
 import { LAB_PATH } from '../models/router.js';
 import type { Workspace } from '../models/workspace.js';
+import { JobsPage } from './JobsPage.js';
+import { KeysPage } from './KeysPage.js';
 import { LabPage } from './LabPage.js';
 
 export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspace }) {
@@ -53,8 +56,13 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
   };
 
   let main: ComponentChildren;
+  const origin = window.location.origin;
   if (route.name === 'lab') {
     main = <LabPage lab={workspace.lab} router={app.router} t={t} lang={lang} />;
+  } else if (route.name === 'jobs') {
+    main = <JobsPage jobs={workspace.jobs} t={t} lang={lang} origin={origin} />;
+  } else if (route.name === 'keys') {
+    main = <KeysPage keys={workspace.keys} meId={workspace.me.id} t={t} lang={lang} origin={origin} />;
   } else if (roomId === null) {
     main = <p class="placeholder">{t.pickRoom}</p>;
   } else if (!workspace.rooms.loaded.value) {
@@ -129,6 +137,13 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
           <Icon name="chart" />
           <span class="topbar-link-text">{t.lab}</span>
         </Link>
+        <JobsLink
+          jobs={workspace.jobs}
+          router={app.router}
+          t={t}
+          lang={lang}
+          current={route.name === 'jobs'}
+        />
         <ConnectionStatus
           connection={workspace.connection}
           t={t}
@@ -148,7 +163,13 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
             />
             <NewRoomForm rooms={workspace.rooms} router={app.router} t={t} />
           </div>
-          <UserBar me={workspace.me} locale={app.locale} onSignOut={() => void app.signOut()} />
+          <UserBar
+            me={workspace.me}
+            locale={app.locale}
+            router={app.router}
+            current={route.name}
+            onSignOut={() => void app.signOut()}
+          />
         </aside>
         {drawerOpen && <div class="scrim" aria-hidden="true" onClick={() => app.setDrawer(false)} />}
         <main class="main">{main}</main>
