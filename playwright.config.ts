@@ -9,6 +9,10 @@ import { defineConfig } from '@playwright/test';
 // E2E_PORT lets two runs (say, CI and a developer's) share one machine.
 const PORT = Number(process.env.E2E_PORT ?? 3210);
 const baseURL = `http://127.0.0.1:${PORT}`;
+// The support widget's tests embed it in pages of a second server, another origin (a customer's
+// site). Workers read its address from the environment (tests/e2e/widget-support.ts).
+const HOST_PORT = Number(process.env.E2E_HOST_PORT ?? PORT + 1);
+process.env.SWITCHBOARD_E2E_HOST_URL = `http://127.0.0.1:${HOST_PORT}`;
 
 // The config is evaluated again in every worker; the data directory is made once, by the runner,
 // and handed to the workers (and the teardown) through the environment.
@@ -50,6 +54,8 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results/e2e-artifacts',
+  // After the web server starts: registers the run's admin, the first account (tests/e2e/admin.ts).
+  globalSetup: './tests/e2e/global-setup.ts',
   globalTeardown: './tests/e2e/global-teardown.ts',
   timeout: 30_000,
   expect: { timeout: 5_000 },
@@ -77,21 +83,32 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: 'node dist/server/main.js',
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 20_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      // The history test seeds 120 messages from one account; the default burst of 20 would
-      // make it wait out the rate limiter for almost two minutes.
-      RATE_BURST: '500',
+  webServer: [
+    {
+      command: 'node dist/server/main.js',
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 20_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        PORT: String(PORT),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        // The history test seeds 120 messages from one account; the default burst of 20 would
+        // make it wait out the rate limiter for almost two minutes.
+        RATE_BURST: '500',
+      },
     },
-  },
+    {
+      command: 'node tests/e2e/host-server.mjs',
+      url: `http://127.0.0.1:${HOST_PORT}/health`,
+      reuseExistingServer: false,
+      timeout: 10_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: { HOST_PORT: String(HOST_PORT), SWITCHBOARD_ORIGIN: baseURL },
+    },
+  ],
 });

@@ -27,7 +27,8 @@ export default defineConfig({
     // NOTE: the polyfill is an inline <script>, which the server's CSP (script-src 'self') blocks.
     modulePreload: { polyfill: false },
     rolldownOptions: {
-      // One entry per page. The embeddable widget will be a second entry here.
+      // One entry per page. The embeddable widget has its own build (vite.widget.config.ts): it is
+      // two IIFE files with fixed names, which this build's options cannot produce.
       input: { app: fileURLToPath(new URL('./web/index.html', import.meta.url)) },
     },
   },

@@ -61,7 +61,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const auth = token ? await sessions.resolve(token) : null;
       return auth ? userIdentity(auth) : null;
     },
-    latest: async (who, stream) => (jobs && stream === `user:${who.id}` ? jobs.snapshot(who.id) : []),
+    latest: async (who, stream) => {
+      if (jobs && stream === `user:${who.id}`) return jobs.snapshot(who.id);
+      return support ? support.receipts(who, stream) : [];
+    },
     extension: {
       onFrame: async (who, frame, reply) => support?.onFrame(who, frame, reply),
       onCommitted: async (entry) => support?.onCommitted(entry),

@@ -125,7 +125,19 @@ export function widgetRoutes(deps: WidgetDeps): Hono<WidgetEnv> {
           ...(email !== undefined ? { email } : {}),
         })) ?? visitor;
     }
-    const { conversation, entry } = await support.start(visitor, text, body.value.clientMsgId ?? randomId());
+    const { conversation, entry, conflict } = await support.start(
+      visitor,
+      text,
+      body.value.clientMsgId ?? randomId(),
+    );
+    if (conflict) {
+      return apiError(
+        c,
+        409,
+        'idempotency_conflict',
+        'this clientMsgId was already used for another message; use a new one',
+      );
+    }
     return c.json({ conversation: view(conversation), message: msgFrame(entry) }, 201);
   });
 

@@ -93,6 +93,8 @@ const sql = {
     VALUES ($1, $2, LEAST($3::bigint, coalesce((SELECT head FROM streams WHERE stream = $2), 0)))
     ON CONFLICT (user_id, stream) DO UPDATE SET seq = GREATEST(read_positions.seq, excluded.seq)
     RETURNING seq`,
+  readPositions:
+    'SELECT user_id AS "userId", seq FROM read_positions WHERE stream = $1 ORDER BY user_id COLLATE "C"',
   readPosition: `
     WITH p AS (
       SELECT coalesce((SELECT seq FROM read_positions WHERE user_id = $1 AND stream = $2), 0) AS read_seq
@@ -309,6 +311,9 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
 
     async markRead(userId, stream, seq) {
       return (await rows<{ seq: number }>(sql.markRead, [userId, stream, seq]))[0]?.seq ?? 0;
+    },
+    async readPositions(stream) {
+      return rows<{ userId: string; seq: number }>(sql.readPositions, [stream]);
     },
     async readPosition(userId, stream) {
       const [row] = await rows<{ read_seq: number; unread: number }>(sql.readPosition, [userId, stream]);

@@ -97,6 +97,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     unread: db.prepare<[string, number, string], { n: number }>(
       'SELECT count(*) AS n FROM log WHERE stream = ? AND seq > ? AND sender_id <> ?',
     ),
+    readPositions: db.prepare<[string], { userId: string; seq: number }>(
+      'SELECT user_id AS userId, seq FROM read_positions WHERE stream = ? ORDER BY user_id',
+    ),
     readSeq: db.prepare<[string, string], { seq: number }>(
       'SELECT seq FROM read_positions WHERE user_id = ? AND stream = ?',
     ),
@@ -246,6 +249,9 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     async markRead(userId, stream, seq) {
       q.markRead.run({ userId, stream, seq });
       return q.readSeq.get(userId, stream)?.seq ?? 0;
+    },
+    async readPositions(stream) {
+      return q.readPositions.all(stream);
     },
     async readPosition(userId, stream) {
       const readSeq = q.readSeq.get(userId, stream)?.seq ?? 0;

@@ -87,6 +87,8 @@ export interface ReadStore {
   /** Moves the user's read position forward (never back, never past the head); returns it. */
   markRead(userId: string, stream: string, seq: number): Promise<number>;
   readPosition(userId: string, stream: string): Promise<{ readSeq: number; unread: number }>;
+  /** Everyone's read position in a stream (for "seen" in a conversation). */
+  readPositions(stream: string): Promise<{ userId: string; seq: number }[]>;
 }
 
 export interface UserStore {

@@ -4,7 +4,8 @@
  * stream (`queue:support`) in which every change to a conversation is an event. So the agent
  * console, like every client, resumes by cursor and is exactly right after a reconnect.
  */
-import type { ConversationView, SupportFrame } from '../../shared/protocol.js';
+import { createHash } from 'node:crypto';
+import type { ConversationView, ServerFrame, SupportFrame } from '../../shared/protocol.js';
 import type { Broker } from '../broker/broker.js';
 import { eventBody, messageBody } from '../hub/frames.js';
 import type { FrameReply, Hub } from '../hub/hub.js';
@@ -148,17 +149,32 @@ export function createSupport(deps: SupportDeps) {
     },
 
     /** Opens a conversation with the visitor's first message. */
+    /**
+     * Opens a conversation with the visitor's first message. Idempotent: the conversation's id
+     * is derived from the visitor and the message's clientMsgId, so a retried request (its
+     * answer lost) finds the conversation and the message it already made, and makes no second.
+     */
     async start(
       visitor: Visitor,
       text: string,
       clientMsgId: string,
-    ): Promise<{ conversation: Conversation; entry: LogEntry }> {
-      const conversation = await storage.createConversation({
-        id: randomId(),
-        siteId: visitor.siteId,
-        visitorId: visitor.id,
-      });
-      log.info('support.conversation', { conversation: conversation.id, site: visitor.siteId });
+    ): Promise<{ conversation: Conversation; entry: LogEntry; conflict: boolean }> {
+      const id = createHash('sha256').update(`${visitor.id}:${clientMsgId}`).digest('base64url').slice(0, 22);
+      let conversation = await storage.conversationById(id);
+      if (!conversation) {
+        try {
+          conversation = await storage.createConversation({
+            id,
+            siteId: visitor.siteId,
+            visitorId: visitor.id,
+          });
+          log.info('support.conversation', { conversation: id, site: visitor.siteId });
+        } catch (err) {
+          // The same request, twice at once: the other one created it.
+          conversation = await storage.conversationById(id);
+          if (!conversation) throw err;
+        }
+      }
       const who = visitorIdentity(visitor);
       const result = await hub.commit({
         stream: convStream(conversation.id),
@@ -169,7 +185,7 @@ export function createSupport(deps: SupportDeps) {
         body: messageBody(text),
       });
       const latest = (await storage.conversationById(conversation.id)) ?? conversation;
-      return { conversation: latest, entry: result.entry };
+      return { conversation: latest, entry: result.entry, conflict: result.status === 'conflict' };
     },
 
     /** After any commit: a message in a conversation updates it (and reopens a resolved one). */
@@ -272,6 +288,28 @@ export function createSupport(deps: SupportDeps) {
         total += (await storage.readPosition(visitorIdentityId(visitor.id), convStream(c.id))).unread;
       }
       return total;
+    },
+
+    /**
+     * "Seen" as of now, for a connection that just subscribed to a conversation: the visitor gets
+     * the furthest any agent has read, an agent gets the visitor's. Receipts are otherwise live
+     * only, so without this a reload would lose "Seen" until the other side read again.
+     */
+    async receipts(who: Identity, stream: string): Promise<ServerFrame[]> {
+      if (!stream.startsWith('conv:')) return [];
+      const others = (await storage.readPositions(stream)).filter((p) => p.userId !== who.id);
+      const peers = who.visitor
+        ? others.filter((p) => !p.userId.startsWith('v.'))
+        : others.filter((p) => p.userId.startsWith('v.'));
+      const furthest = peers.reduce<{ userId: string; seq: number } | null>(
+        (best, p) => (!best || p.seq > best.seq ? p : best),
+        null,
+      );
+      if (!furthest || furthest.seq === 0) return [];
+      const name = furthest.userId.startsWith('v.')
+        ? (await storage.visitorById(furthest.userId.slice(2)))?.name || 'Visitor'
+        : ((await storage.userById(furthest.userId))?.username ?? '');
+      return [{ type: 'receipt', stream, by: { id: furthest.userId, name }, seq: furthest.seq }];
     },
 
     forgetSite(siteId: string): void {

@@ -295,6 +295,18 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
     });
 
     describe('read positions', () => {
+      it('lists everyone’s read position in a stream, and no other stream’s', async () => {
+        await appendEach({ senderId: 'u-bob' }, ['p1', 'p2', 'p3']);
+        await storage.markRead('u-ann', 'room:lobby', 2);
+        await storage.markRead('u-cat', 'room:lobby', 3);
+        await storage.markRead('u-ann', 'room:other', 1);
+        expect(await storage.readPositions('room:lobby')).toEqual([
+          { userId: 'u-ann', seq: 2 },
+          { userId: 'u-cat', seq: 3 },
+        ]);
+        expect(await storage.readPositions('room:nobody')).toEqual([]);
+      });
+
       // Real users, so an implementation may tie read positions to the users table.
       let alice: User;
       let bob: User;

@@ -3,9 +3,20 @@
  * dialog (an XSS payload that ran) or a Content-Security-Policy violation fails the test.
  */
 import { randomBytes } from 'node:crypto';
-import { type Browser, type BrowserContext, test as base, expect, type Page } from '@playwright/test';
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  test as base,
+  expect,
+  type Page,
+  request as playwrightRequest,
+} from '@playwright/test';
 import WebSocket from 'ws';
 import { createClient, type SwitchboardClient, type WebSocketConstructor } from '../../web/client/index.js';
+import { ADMIN_PASSWORD, ADMIN_USERNAME } from './admin.js';
+
+export { ADMIN_USERNAME };
 
 export const PASSWORD = 'correct horse battery';
 
@@ -73,6 +84,41 @@ export async function register(page: Page, username: string, path = '/register')
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(connection(page)).toContainText('Online');
 }
+
+/** Signs in as the run's admin (registered by the global setup) through the form. */
+export async function signInAsAdmin(page: Page): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Username').fill(ADMIN_USERNAME);
+  await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(connection(page)).toContainText('Online');
+}
+
+/** An API key made by the admin over HTTP (for tests about pushing, not about the keys page). */
+export async function adminApiKey(baseURL: string, scopes: string[]): Promise<string> {
+  const admin = await playwrightRequest.newContext({ baseURL });
+  try {
+    const login = await admin.post('/api/auth/login', {
+      data: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
+    });
+    expect(login.status(), 'the admin signs in').toBe(200);
+    const made = await admin.post('/api/admin/keys', { data: { name: uniqueName('e2e key '), scopes } });
+    expect(made.status(), 'the admin makes a key').toBe(201);
+    return ((await made.json()) as { token: string }).token;
+  } finally {
+    await admin.dispose();
+  }
+}
+
+/** Pushes an event with an API key, as a team's backend would. */
+export const pushEvent = (
+  request: APIRequestContext,
+  token: string,
+  body: { target: { room: string } | { user: string } | { topic: string }; event: string; data?: unknown },
+) => request.post('/api/push', { headers: { authorization: `Bearer ${token}` }, data: body });
+
+/** The event lines (pushed events) in the open room's message list. */
+export const eventLines = (page: Page) => messageLog(page).locator('.event-line');
 
 /** Creates a room through the sidebar form; resolves to its id (from the URL it opens). */
 export async function createRoom(page: Page, title: string, topic = ''): Promise<string> {

@@ -174,6 +174,17 @@ describe('a conversation between a visitor and an agent', () => {
     desk.send({ type: 'read', stream: `conv:${id}`, seq: reply.seq });
     expect((await visitor.next('receipt', (r) => r.by.name === agent.username)).seq).toBe(reply.seq);
 
+    // "Seen" survives a reload: a new connection gets the other side's position after subscribing.
+    const again = await visitorSocket(token);
+    again.send({ type: 'sub', stream: `conv:${id}`, after: reply.seq });
+    await again.next('subscribed');
+    expect(await again.next('receipt')).toMatchObject({ by: { name: agent.username }, seq: reply.seq });
+    again.close();
+    const desk2 = await agentSocket();
+    desk2.send({ type: 'sub', stream: `conv:${id}`, after: reply.seq });
+    expect(await desk2.next('receipt')).toMatchObject({ by: { name: 'Vera' }, seq: reply.seq });
+    desk2.close();
+
     desk.send({ type: 'list_conversations', status: 'open' });
     const list = await desk.next('conversations');
     expect(list.items.find((c) => c.id === id)).toMatchObject({
@@ -258,6 +269,23 @@ describe('a conversation between a visitor and an agent', () => {
     expect((await widget('GET', '/unread', { token })).json.unread).toBe(0);
     visitor.close();
     desk.close();
+  });
+});
+
+describe('opening a conversation', () => {
+  it('is idempotent: the same clientMsgId makes one conversation and one message', async () => {
+    const token = await newVisitor();
+    const body = { text: 'only once', clientMsgId: 'first-message-1' };
+    const first = await widget('POST', '/conversations', { token, body });
+    const again = await widget('POST', '/conversations', { token, body });
+    expect(again.json.conversation.id).toBe(first.json.conversation.id);
+    expect(again.json.message.seq).toBe(first.json.message.seq);
+    expect((await widget('GET', '/conversations', { token })).json.conversations).toHaveLength(1);
+    const conflict = await widget('POST', '/conversations', {
+      token,
+      body: { ...body, text: 'something else' },
+    });
+    expect(conflict.status).toBe(409);
   });
 });
 

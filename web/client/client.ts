@@ -110,6 +110,11 @@ export interface ClientOptions {
   /** A support widget: the site's key (added to the socket and poll URLs) and the visitor's token. */
   site?: string;
   visitor?: string;
+  /**
+   * Cookies on long-polls. Unset, polls send the session cookie to the same origin (the SPA); a
+   * widget on a customer's page passes 'omit': it proves who it is in hello, never by cookie.
+   */
+  pollCredentials?: RequestCredentials;
   backoff?: Partial<BackoffOptions>;
   /** Give up on an attempt that has not received `welcome` within this long. */
   connectTimeoutMs?: number;
@@ -162,12 +167,20 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     super();
     const Ctor = options.WebSocket ?? (globalThis.WebSocket as unknown as WebSocketConstructor | undefined);
     const pollBase = options.pollUrl ?? options.url.replace(/^ws/, 'http').replace(/\/ws\/?$/, '');
+    // A widget's socket and polls name their site: the server checks the page's origin against it.
+    const site = options.site ? `site=${encodeURIComponent(options.site)}` : '';
+    const wsUrl = site ? `${options.url}${options.url.includes('?') ? '&' : '?'}${site}` : options.url;
     this.factories = {
-      websocket: options.transports?.websocket ?? (Ctor ? webSocketTransport(options.url, Ctor) : null),
+      websocket: options.transports?.websocket ?? (Ctor ? webSocketTransport(wsUrl, Ctor) : null),
       polling:
         options.transports?.polling ??
         (options.fetch || typeof globalThis.fetch === 'function'
-          ? pollingTransport({ baseUrl: pollBase, fetch: options.fetch })
+          ? pollingTransport({
+              baseUrl: pollBase,
+              fetch: options.fetch,
+              query: site ? `?${site}` : undefined,
+              credentials: options.pollCredentials,
+            })
           : null),
     };
     this.mode = options.transport ?? 'auto';
@@ -247,6 +260,17 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
   markRead(stream: string, seq: number): void {
     if (this.current.status === 'online') this.write({ type: 'read', stream, seq });
     else this.unsentReads.set(stream, Math.max(seq, this.unsentReads.get(stream) ?? 0));
+  }
+
+  /**
+   * Writes one frame as it is when online, and says whether it went out; nothing is queued or
+   * retried. For frames without a helper here: the agent console's `assign`, `set_status`, `note`
+   * and `list_conversations` (see support.ts, which builds those helpers on this).
+   */
+  sendFrame(frame: ClientFrame): boolean {
+    if (this.current.status !== 'online' || !this.transport) return false;
+    this.transport.send(frame);
+    return true;
   }
 
   // ---- connection lifecycle -------------------------------------------------------------------
