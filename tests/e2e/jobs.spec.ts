@@ -30,18 +30,19 @@ test('the download demo fills its bar live, is where it was after a reload (from
   await expect(jobsLink).toHaveAccessibleName(/Jobs.*1 job running/);
 
   // Live: the bar moves through at least two values above zero without anything being clicked.
+  // (Counted until two are seen, not up to a fixed percent: on a busy machine the first look may
+  // come when the bar is already at 20.)
   const seen = new Set<number>();
   await expect
     .poll(
       async () => {
         const value = await bar.evaluate((el: HTMLProgressElement) => el.value);
         if (value > 0) seen.add(value);
-        return value;
+        return seen.size;
       },
       { intervals: [50], timeout: 10_000 },
     )
-    .toBeGreaterThanOrEqual(20);
-  expect(seen.size, `values seen: ${[...seen].join(', ')}`).toBeGreaterThanOrEqual(2);
+    .toBeGreaterThanOrEqual(2);
   await expect(job.locator('.job-message')).toContainText(/building part \d+ of 10/);
 
   // Mid-job reload, where the bar can only come from the snapshot: GET /api/jobs answers an empty

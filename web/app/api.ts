@@ -16,7 +16,42 @@ import type {
   CredentialsBody,
   JobView,
   MessagesPage,
+  SiteOptions,
+  SiteView,
+  VisitorContext,
 } from '../../shared/api.js';
+import type { ConversationView } from '../../shared/protocol.js';
+
+export type Role = ApiUser['role'];
+export type Availability = 'online' | 'away';
+export type ConversationStatus = ConversationView['status'];
+
+/** A user as the admin's list shows them. */
+export interface AdminUser extends ApiUser {
+  createdAt: number;
+}
+
+export interface SiteBody {
+  name: string;
+  allowedOrigins: string[];
+  options: SiteOptions;
+}
+
+export interface AgentView {
+  id: string;
+  username: string;
+  role: Role;
+  availability: Availability;
+  /** Their console is connected now. */
+  connected: boolean;
+}
+
+export interface CannedResponse {
+  id: string;
+  shortcut: string;
+  text: string;
+  createdAt: number;
+}
 
 export type ApiResult<T> =
   | { ok: true; value: T }
@@ -42,7 +77,43 @@ export interface Api {
   /** The token is in this answer and nowhere else, ever. */
   createApiKey(body: CreateKeyBody): Promise<ApiResult<{ key: ApiKeyView; token: string }>>;
   revokeApiKey(id: string): Promise<ApiResult<null>>;
+
+  // Customer support, for admins: sites (where the widget may run) and who is an agent.
+  sites(): Promise<ApiResult<{ sites: SiteView[] }>>;
+  createSite(body: SiteBody): Promise<ApiResult<{ site: SiteView }>>;
+  updateSite(id: string, body: Partial<SiteBody>): Promise<ApiResult<{ site: SiteView }>>;
+  users(): Promise<ApiResult<{ users: AdminUser[] }>>;
+  setRole(id: string, role: Role): Promise<ApiResult<{ user: AdminUser }>>;
+
+  // The agent console (agents and admins).
+  conversations(
+    status?: ConversationStatus,
+  ): Promise<ApiResult<{ items: ConversationView[]; queueHead: number }>>;
+  conversation(
+    id: string,
+  ): Promise<ApiResult<{ conversation: ConversationView; visitor: VisitorContext | null }>>;
+  conversationMessages(
+    id: string,
+    options: { before?: number; limit?: number },
+  ): Promise<ApiResult<MessagesPage>>;
+  conversationNotes(
+    id: string,
+    options: { before?: number; limit?: number },
+  ): Promise<ApiResult<MessagesPage>>;
+  canned(): Promise<ApiResult<{ canned: CannedResponse[] }>>;
+  createCanned(body: { shortcut: string; text: string }): Promise<ApiResult<{ canned: CannedResponse }>>;
+  deleteCanned(id: string): Promise<ApiResult<null>>;
+  agents(): Promise<ApiResult<{ agents: AgentView[] }>>;
+  setAvailability(availability: Availability): Promise<ApiResult<{ availability: Availability }>>;
 }
+
+const pageQuery = ({ before, limit }: { before?: number; limit?: number }): string => {
+  const query = new URLSearchParams();
+  if (before !== undefined) query.set('before', String(before));
+  if (limit !== undefined) query.set('limit', String(limit));
+  const qs = query.toString();
+  return qs ? `?${qs}` : '';
+};
 
 function errorOf(status: number, body: unknown): { code: string; message: string } {
   if (typeof body === 'object' && body !== null && 'error' in body) {
@@ -57,7 +128,7 @@ function errorOf(status: number, body: unknown): { code: string; message: string
 
 export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args)): Api {
   async function call<T>(
-    method: 'GET' | 'POST' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<ApiResult<T>> {
@@ -85,6 +156,7 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
   }
 
   const room = (id: string) => `/api/rooms/${encodeURIComponent(id)}`;
+  const conv = (id: string) => `/api/support/conversations/${encodeURIComponent(id)}`;
 
   return {
     me: () => call('GET', '/api/me'),
@@ -95,17 +167,26 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     createRoom: (body: Partial<CreateRoomBody> & { title: string }) => call('POST', '/api/rooms', body),
     join: (id) => call('POST', `${room(id)}/join`, {}),
     leave: (id) => call('POST', `${room(id)}/leave`, {}),
-    messages: (id, { before, limit }) => {
-      const query = new URLSearchParams();
-      if (before !== undefined) query.set('before', String(before));
-      if (limit !== undefined) query.set('limit', String(limit));
-      const qs = query.toString();
-      return call('GET', `${room(id)}/messages${qs ? `?${qs}` : ''}`);
-    },
+    messages: (id, options) => call('GET', `${room(id)}/messages${pageQuery(options)}`),
     jobs: () => call('GET', '/api/jobs'),
     startDownload: () => call('POST', '/api/demo/download', {}),
     apiKeys: () => call('GET', '/api/admin/keys'),
     createApiKey: (body) => call('POST', '/api/admin/keys', body),
     revokeApiKey: (id) => call('DELETE', `/api/admin/keys/${encodeURIComponent(id)}`),
+    sites: () => call('GET', '/api/admin/sites'),
+    createSite: (body) => call('POST', '/api/admin/sites', body),
+    updateSite: (id, body) => call('PATCH', `/api/admin/sites/${encodeURIComponent(id)}`, body),
+    users: () => call('GET', '/api/admin/users'),
+    setRole: (id, role) => call('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
+    conversations: (status) =>
+      call('GET', `/api/support/conversations${status ? `?status=${encodeURIComponent(status)}` : ''}`),
+    conversation: (id) => call('GET', conv(id)),
+    conversationMessages: (id, options) => call('GET', `${conv(id)}/messages${pageQuery(options)}`),
+    conversationNotes: (id, options) => call('GET', `${conv(id)}/notes${pageQuery(options)}`),
+    canned: () => call('GET', '/api/support/canned'),
+    createCanned: (body) => call('POST', '/api/support/canned', body),
+    deleteCanned: (id) => call('DELETE', `/api/support/canned/${encodeURIComponent(id)}`),
+    agents: () => call('GET', '/api/support/agents'),
+    setAvailability: (availability) => call('PUT', '/api/support/availability', { availability }),
   };
 }

@@ -7,6 +7,8 @@ import './styles/layout.css';
 import './styles/chat.css';
 import './styles/lab.css';
 import './styles/pages.css';
+import './styles/admin.css';
+import './styles/support.css';
 
 const root = document.getElementById('root');
 if (root) render(<App app={createAppModel(window)} />, root);

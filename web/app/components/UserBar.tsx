@@ -1,9 +1,9 @@
-/** Who is signed in, the language, signing out, and (for admins only) the API keys page. */
+/** Who is signed in, the language, signing out, and (for admins only) their pages. */
 import type { ApiUser } from '../../../shared/api.js';
 import type { Locale } from '../models/locale.js';
-import { KEYS_PATH, type Route, type Router } from '../models/router.js';
+import { AGENTS_PATH, KEYS_PATH, type Route, type Router, SITES_PATH } from '../models/router.js';
 import { Avatar } from './Avatar.js';
-import { Icon } from './Icon.js';
+import { Icon, type IconName } from './Icon.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 import { Link } from './Link.js';
 
@@ -18,18 +18,31 @@ export interface UserBarProps {
 
 export function UserBar({ me, locale, router, current, onSignOut }: UserBarProps) {
   const t = locale.t.value;
+  const adminPages: [Route['name'], string, IconName, string][] = [
+    ['sites', SITES_PATH, 'site', t.sites],
+    ['agents', AGENTS_PATH, 'users', t.agents],
+    ['keys', KEYS_PATH, 'key', t.apiKeys],
+  ];
   return (
     <div class="user-bar">
       {me.role === 'admin' && (
-        <Link
-          router={router}
-          href={KEYS_PATH}
-          class="user-admin-link"
-          aria-current={current === 'keys' ? 'page' : undefined}
-        >
-          <Icon name="key" />
-          {t.apiKeys}
-        </Link>
+        <nav class="admin-nav" aria-label={t.adminPages}>
+          <ul>
+            {adminPages.map(([name, href, icon, label]) => (
+              <li key={name}>
+                <Link
+                  router={router}
+                  href={href}
+                  class="user-admin-link"
+                  aria-current={current === name ? 'page' : undefined}
+                >
+                  <Icon name={icon} />
+                  {label}
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </nav>
       )}
       <div class="user-who">
         <Avatar id={me.id} name={me.username} />

@@ -58,6 +58,7 @@ export function createAppModel(win: Window): AppModel {
         router,
         visible,
         networkError: () => locale.t.peek().networkError,
+        t: () => locale.t.peek(),
         win,
         transport: transportFromQuery(router.query.value, hasWebSocket(win)),
       }),
@@ -65,7 +66,8 @@ export function createAppModel(win: Window): AppModel {
   });
 
   effect(() => {
-    const unread = workspace.value?.rooms.totalUnread.value ?? 0;
+    const open = workspace.value;
+    const unread = (open?.rooms.totalUnread.value ?? 0) + (open?.support?.totalUnread.value ?? 0);
     win.document.title = locale.t.value.documentTitle(unread);
   });
 

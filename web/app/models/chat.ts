@@ -1,11 +1,13 @@
 /**
- * One room's conversation: history pages from the HTTP API, live messages and pushed events from
- * the socket (one copy per seq), and this tab's own sends from pending to sent or failed.
+ * One stream's log as a chat: history pages from the HTTP API, live messages and pushed events
+ * from the socket (one copy per seq), and this tab's own sends from pending to sent or failed.
+ * A room is one; so are a support conversation and its private notes (models/conversation.ts).
  */
 import { batch, computed, type ReadonlySignal, signal } from '@preact/signals';
+import type { MessagesPage } from '../../../shared/api.js';
 import type { LogFrame } from '../../../shared/protocol.js';
 import type { OutboxEntry, OutboxStatus, SwitchboardClient } from '../../client/index.js';
-import type { Api } from '../api.js';
+import type { Api, ApiResult } from '../api.js';
 import { mergeBySeq } from './history.js';
 import { roomStream } from './rooms.js';
 import { createTypingSender, type TypingSender } from './typing.js';
@@ -24,8 +26,10 @@ export interface LocalSend {
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
-export interface RoomChat {
-  readonly roomId: string;
+/** A page of a stream's history, ascending; `before` is exclusive. */
+export type FetchPage = (options: { before?: number; limit: number }) => Promise<ApiResult<MessagesPage>>;
+
+export interface StreamChat {
   readonly stream: string;
   /**
    * Ascending by seq, one per seq: chat messages and events pushed into the room (push API), which
@@ -50,10 +54,19 @@ export interface RoomChat {
   retry(clientMsgId: string): void;
 }
 
-interface ChatInternals extends RoomChat {
+export interface RoomChat extends StreamChat {
+  readonly roomId: string;
+}
+
+/** What the owner of a chat feeds it from the client's events. */
+export interface StreamChatInternals extends StreamChat {
   receive(entry: LogFrame): void;
   outbox(entry: OutboxEntry): void;
+  /** The stream's subscription caught up to `head`: fetch anything between the page and it. */
+  caughtUp(head: number): void;
 }
+
+type ChatInternals = RoomChat & StreamChatInternals;
 
 const snapshot = (entry: OutboxEntry): LocalSend => ({
   clientMsgId: entry.clientMsgId,
@@ -64,20 +77,28 @@ const snapshot = (entry: OutboxEntry): LocalSend => ({
   ...(entry.error === undefined ? {} : { error: entry.error }),
 });
 
-function createRoomChat(
-  roomId: string,
-  api: Api,
-  client: SwitchboardClient,
-  network: () => string,
-): ChatInternals {
-  const stream = roomStream(roomId);
+export interface StreamChatOptions {
+  stream: string;
+  fetchPage: FetchPage;
+  network: () => string;
+  /** Queues one message (the client's outbox, or another like it); its updates go to `outbox`. */
+  submit: (text: string) => OutboxEntry;
+  typing: TypingSender;
+}
+
+export function createStreamChat({
+  stream,
+  fetchPage,
+  network,
+  submit,
+  typing,
+}: StreamChatOptions): StreamChatInternals {
   const messages = signal<LogFrame[]>([]);
   const hasMore = signal(false);
   const status = signal<LoadStatus>('idle');
   const olderStatus = signal<LoadStatus>('idle');
   const error = signal<string | null>(null);
   const local = signal<LocalSend[]>([]);
-  const typing = createTypingSender(client, stream);
   let newestInFlight: Promise<void> | null = null;
 
   const upsert = (entry: OutboxEntry) => {
@@ -89,7 +110,7 @@ function createRoomChat(
 
   async function fetchNewest(): Promise<void> {
     if (messages.peek().length === 0) status.value = 'loading';
-    const result = await api.messages(roomId, { limit: PAGE_SIZE });
+    const result = await fetchPage({ limit: PAGE_SIZE });
     if (!result.ok) {
       batch(() => {
         error.value = result.message || network();
@@ -122,8 +143,16 @@ function createRoomChat(
     });
   }
 
+  const loadNewest = () => {
+    // One request at a time; a resync during a load is answered by that load.
+    newestInFlight ??= fetchNewest().finally(() => {
+      newestInFlight = null;
+    });
+    return newestInFlight;
+  };
+  const lastSeq = computed(() => messages.value.at(-1)?.seq ?? 0);
+
   return {
-    roomId,
     stream,
     messages,
     hasMore,
@@ -131,21 +160,15 @@ function createRoomChat(
     olderStatus,
     error,
     local,
-    lastSeq: computed(() => messages.value.at(-1)?.seq ?? 0),
+    lastSeq,
     typing,
-    loadNewest() {
-      // One request at a time; a resync during a load is answered by that load.
-      newestInFlight ??= fetchNewest().finally(() => {
-        newestInFlight = null;
-      });
-      return newestInFlight;
-    },
+    loadNewest,
     async loadOlder() {
       if (olderStatus.peek() === 'loading' || !hasMore.peek()) return;
       const oldest = messages.peek()[0];
       if (!oldest) return;
       olderStatus.value = 'loading';
-      const result = await api.messages(roomId, { before: oldest.seq, limit: PAGE_SIZE });
+      const result = await fetchPage({ before: oldest.seq, limit: PAGE_SIZE });
       batch(() => {
         if (!result.ok) {
           error.value = result.message || network();
@@ -160,13 +183,13 @@ function createRoomChat(
     },
     send(text) {
       typing.stop();
-      upsert(client.send(stream, text));
+      upsert(submit(text));
     },
     retry(clientMsgId) {
       const failed = local.peek().find((l) => l.clientMsgId === clientMsgId && l.status === 'failed');
       if (!failed) return;
       local.value = local.peek().filter((l) => l !== failed);
-      upsert(client.send(stream, failed.text));
+      upsert(submit(failed.text));
     },
     receive(entry) {
       // A chat never opened holds nothing (its first page will); once opened, even mid-load,
@@ -175,7 +198,33 @@ function createRoomChat(
       messages.value = mergeBySeq(messages.peek(), [entry]);
     },
     outbox: upsert,
+    caughtUp(head) {
+      // The first subscription starts "live from now"; anything committed between the first
+      // page and that moment is fetched here, so the list has no hole.
+      if (status.peek() === 'idle' || head <= lastSeq.peek()) return;
+      // A page already in flight may have been read before `head`: check again once it lands.
+      void loadNewest().then(() => {
+        if (head > lastSeq.peek()) void loadNewest();
+      });
+    },
   };
+}
+
+function createRoomChat(
+  roomId: string,
+  api: Api,
+  client: SwitchboardClient,
+  network: () => string,
+): ChatInternals {
+  const stream = roomStream(roomId);
+  const chat = createStreamChat({
+    stream,
+    fetchPage: (options) => api.messages(roomId, options),
+    network,
+    submit: (text) => client.send(stream, text),
+    typing: createTypingSender(client, stream),
+  });
+  return Object.assign(chat, { roomId });
 }
 
 export interface Chats {
@@ -200,16 +249,7 @@ export function createChats(deps: {
       const chat = chats.get(frame.stream);
       if (chat && chat.status.peek() !== 'idle') void chat.loadNewest();
     }),
-    client.on('subscribed', (info) => {
-      // The first subscription starts "live from now"; anything committed between the first
-      // page and that moment is fetched here, so the list has no hole.
-      const chat = chats.get(info.stream);
-      if (!chat || chat.status.peek() === 'idle' || info.head <= chat.lastSeq.peek()) return;
-      // A page already in flight may have been read before `head`: check again once it lands.
-      void chat.loadNewest().then(() => {
-        if (info.head > chat.lastSeq.peek()) void chat.loadNewest();
-      });
-    }),
+    client.on('subscribed', (info) => chats.get(info.stream)?.caughtUp(info.head)),
   ];
   return {
     open(roomId) {

@@ -12,6 +12,10 @@ export type Route =
   | { name: 'lab' }
   | { name: 'jobs' }
   | { name: 'keys' }
+  | { name: 'sites' }
+  | { name: 'agents' }
+  /** The agent console; `conversationId` is the open conversation, if any. */
+  | { name: 'support'; conversationId: string | null }
   | { name: 'room'; roomId: string };
 
 export interface Router {
@@ -34,26 +38,41 @@ export const roomPath = (roomId: string): string => `/rooms/${encodeURIComponent
 export const LAB_PATH = '/lab';
 export const JOBS_PATH = '/jobs';
 export const KEYS_PATH = '/admin/keys';
+export const SITES_PATH = '/admin/sites';
+export const AGENTS_PATH = '/admin/agents';
+export const SUPPORT_PATH = '/support';
+export const conversationPath = (id: string): string => `${SUPPORT_PATH}/${encodeURIComponent(id)}`;
 
 /** The app's own pages, by path (a trailing slash is the same page). */
 const PAGES: ReadonlyMap<string, Route> = new Map<string, Route>([
   [LAB_PATH, { name: 'lab' }],
   [JOBS_PATH, { name: 'jobs' }],
   [KEYS_PATH, { name: 'keys' }],
+  [SITES_PATH, { name: 'sites' }],
+  [AGENTS_PATH, { name: 'agents' }],
+  [SUPPORT_PATH, { name: 'support', conversationId: null }],
 ]);
+
+/** The id in `/<prefix>/<id>` (a trailing slash allowed), or null (no match, or a broken escape). */
+function idAfter(prefix: string, pathname: string): string | null {
+  const match = new RegExp(`^/${prefix}/([^/]+)/?$`).exec(pathname);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
+
 export function parseRoute(pathname: string): Route {
   if (pathname === '/login') return { name: 'login' };
   if (pathname === '/register') return { name: 'register' };
   const page = PAGES.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
   if (page) return page;
-  const room = /^\/rooms\/([^/]+)\/?$/.exec(pathname);
-  if (room?.[1]) {
-    try {
-      return { name: 'room', roomId: decodeURIComponent(room[1]) };
-    } catch {
-      return { name: 'home' };
-    }
-  }
+  const roomId = idAfter('rooms', pathname);
+  if (roomId) return { name: 'room', roomId };
+  const conversationId = idAfter('support', pathname);
+  if (conversationId) return { name: 'support', conversationId };
   return { name: 'home' };
 }
 

@@ -1,12 +1,16 @@
 /**
  * Everything that exists while a user is signed in: one client connection, the rooms, their chats,
- * presence and typing, the user's jobs, and (for admins) the API keys. Created at sign-in,
- * disposed at sign-out, so nothing of one account survives into the next.
+ * presence and typing, the user's jobs, (for agents and admins) the support console's queue, and
+ * (for admins) API keys, sites and roles. Created at sign-in, disposed at sign-out, so nothing of
+ * one account survives into the next.
  */
 import { computed, effect, type ReadonlySignal, signal } from '@preact/signals';
 import type { ApiUser } from '../../../shared/api.js';
 import { createClient, type SwitchboardClient } from '../../client/index.js';
 import type { Api } from '../api.js';
+import type { Catalog } from '../i18n.js';
+import { type AdminModels, createAdminModels } from './admin.js';
+import { createAlerts } from './alerts.js';
 import { type Chats, createChats, type RoomChat } from './chat.js';
 import { type Connection, createConnection, hasWebSocket, type TransportMode } from './connection.js';
 import { createJobs, type Jobs, userStream } from './jobs.js';
@@ -15,6 +19,7 @@ import { createLab, type Lab } from './lab.js';
 import { createPresence, type Presence } from './presence.js';
 import { createRooms, type Rooms } from './rooms.js';
 import { type Router, roomPath } from './router.js';
+import { createSupportDesk, isAgentRole, type SupportDesk } from './support.js';
 import { createTyping, type Typing } from './typing.js';
 
 export interface Workspace {
@@ -31,6 +36,13 @@ export interface Workspace {
   readonly jobs: Jobs;
   /** API keys: null unless the user is an admin (the server refuses anyone else anyway). */
   readonly keys: ApiKeys | null;
+  /** Sites and roles: null unless the user is an admin. */
+  readonly admin: AdminModels | null;
+  /**
+   * The agent console: null unless the user is an agent or an admin. Made at sign-in, so the
+   * queue is live (unread counts, alerts) on every page, not only the console's.
+   */
+  readonly support: SupportDesk | null;
   /** The chat of the room in the address bar, when the user is a member of it. */
   readonly current: ReadonlySignal<RoomChat | null>;
   dispose(): void;
@@ -42,6 +54,8 @@ export interface WorkspaceDeps {
   router: Router;
   visible: ReadonlySignal<boolean>;
   networkError: () => string;
+  /** The strings of the UI's language now (for alerts made outside a render). */
+  t: () => Catalog;
   win: Window;
   /** From the address (`?transport=`); 'auto' when absent. */
   transport?: TransportMode;
@@ -56,6 +70,7 @@ export function createWorkspace({
   router,
   visible,
   networkError,
+  t,
   win,
   transport = 'auto',
 }: WorkspaceDeps): Workspace {
@@ -74,6 +89,10 @@ export function createWorkspace({
   // server answers it with the current state of every running and recent job.
   client.subscribe(userStream(me.id));
   const keys = me.role === 'admin' ? createApiKeys(api) : null;
+  const admin = me.role === 'admin' ? createAdminModels(api) : null;
+  const support = isAgentRole(me.role)
+    ? createSupportDesk({ api, client, me, router, visible, alerts: createAlerts(win), t })
+    : null;
   const lab = createLab({
     userId: me.id,
     baseUrl: win.location.origin,
@@ -138,6 +157,8 @@ export function createWorkspace({
     lab,
     jobs,
     keys,
+    admin,
+    support,
     current,
     dispose() {
       disposed = true;
@@ -148,6 +169,7 @@ export function createWorkspace({
       typing.dispose();
       lab.dispose();
       jobs.dispose();
+      support?.dispose();
       connection.dispose();
       client.close();
     },

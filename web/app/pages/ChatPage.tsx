@@ -9,13 +9,17 @@ import { Link } from '../components/Link.js';
 import { NewRoomForm } from '../components/NewRoomForm.js';
 import { RoomList } from '../components/RoomList.js';
 import { RoomView } from '../components/RoomView.js';
+import { SupportLink } from '../components/SupportLink.js';
 import { UserBar } from '../components/UserBar.js';
 import type { AppModel } from '../models/app.js';
 import { LAB_PATH } from '../models/router.js';
 import type { Workspace } from '../models/workspace.js';
+import { AgentsPage } from './AgentsPage.js';
 import { JobsPage } from './JobsPage.js';
 import { KeysPage } from './KeysPage.js';
 import { LabPage } from './LabPage.js';
+import { SitesPage } from './SitesPage.js';
+import { SupportPage } from './SupportPage.js';
 
 export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspace }) {
   const t = app.locale.t.value;
@@ -63,6 +67,12 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
     main = <JobsPage jobs={workspace.jobs} t={t} lang={lang} origin={origin} />;
   } else if (route.name === 'keys') {
     main = <KeysPage keys={workspace.keys} meId={workspace.me.id} t={t} lang={lang} origin={origin} />;
+  } else if (route.name === 'sites') {
+    main = <SitesPage sites={workspace.admin?.sites ?? null} t={t} lang={lang} />;
+  } else if (route.name === 'agents') {
+    main = <AgentsPage users={workspace.admin?.users ?? null} meId={workspace.me.id} t={t} lang={lang} />;
+  } else if (route.name === 'support') {
+    main = <SupportPage workspace={workspace} router={app.router} t={t} lang={lang} />;
   } else if (roomId === null) {
     main = <p class="placeholder">{t.pickRoom}</p>;
   } else if (!workspace.rooms.loaded.value) {
@@ -101,7 +111,8 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
   }
 
   return (
-    <div class={`shell${drawerOpen ? ' drawer-open' : ''}`}>
+    // The console needs the whole width: there the room list is a drawer at every size.
+    <div class={`shell${drawerOpen ? ' drawer-open' : ''}${route.name === 'support' ? ' wide-main' : ''}`}>
       {/* Following a fragment link focuses its target when it is focusable, as the textarea is. */}
       <a class="skip-link" href="#composer">
         {t.skipToComposer}
@@ -137,6 +148,14 @@ export function ChatPage({ app, workspace }: { app: AppModel; workspace: Workspa
           <Icon name="chart" />
           <span class="topbar-link-text">{t.lab}</span>
         </Link>
+        {workspace.support && (
+          <SupportLink
+            desk={workspace.support}
+            router={app.router}
+            t={t}
+            current={route.name === 'support'}
+          />
+        )}
         <JobsLink
           jobs={workspace.jobs}
           router={app.router}
