@@ -19,6 +19,8 @@ export const utf8Bytes = (s: string): number => new TextEncoder().encode(s).leng
 
 /** Counts code points, not UTF-16 units: an emoji is one character, as a user would count it. */
 export function codePoints(s: string): number {
+  // Fast path for the common case: all BMP characters (no surrogates), one unit each.
+  if (!/[\uD800-\uDFFF]/.test(s)) return s.length;
   let n = 0;
   for (const _ of s) n++;
   return n;

@@ -14,8 +14,13 @@ export interface Conn {
   send(frame: ServerFrame): void;
   /** Ends the connection with a code from `CloseCode`. */
   close(name: CloseName, reason: string): void;
-  /** Bytes accepted by `send` and not yet written to the network. */
+  /**
+   * Bytes the peer has not taken yet (as of the transport's last flush): a connection whose
+   * backlog stays over the limit is a slow consumer.
+   */
   bufferedBytes(): number;
+  /** Resolves when the backlog has drained (a replay paces itself with it). */
+  whenDrained?(): Promise<void>;
   /** Polls only: another poll of the same tab (`cid`) is now held, as `pollId`. */
   pollClaimed?(cid: string, pollId: string): void;
 }

@@ -434,6 +434,14 @@ export class Session implements SubscriptionOwner {
 
   // ---- outbound and lifecycle -----------------------------------------------------------------
 
+  replay(frame: ServerFrame): void {
+    if (this.state !== 'closed') this.conn.send(frame);
+  }
+
+  drained(): Promise<void> {
+    return this.conn.whenDrained?.() ?? Promise.resolve();
+  }
+
   send(frame: ServerFrame): void {
     if (this.state === 'closed') return;
     this.conn.send(frame);

@@ -12,11 +12,19 @@ import { entryFrame } from './frames.js';
 export interface SubscriptionOwner {
   readonly userId: string | null;
   send(frame: ServerFrame): void;
+  /** A frame of a catch-up read from the log: it paces itself, so no slow-consumer check. */
+  replay(frame: ServerFrame): void;
+  /** Resolves once what was sent so far has drained to the network. */
+  drained(): Promise<void>;
   readonly isOpen: boolean;
   fail(err: unknown): void;
 }
 
-const FILL_BATCH = 500;
+/**
+ * Entries read and sent per step of a catch-up; the next step waits until the connection has
+ * drained, so a long replay to a slow link never piles up more than one step in memory.
+ */
+const FILL_BATCH = 100;
 
 export class Subscription {
   /** The highest seq delivered (or deliberately skipped by a resync) on this connection. */
@@ -100,9 +108,10 @@ export class Subscription {
       for (const entry of entries) {
         if (entry.seq <= this.cursor) continue;
         this.cursor = entry.seq;
-        this.owner.send(entryFrame(entry));
+        this.owner.replay(entryFrame(entry));
       }
       if (entries.length < FILL_BATCH) return;
+      await this.owner.drained();
     }
   }
 }

@@ -22,7 +22,12 @@ export interface Metrics {
   /** Brings every tracked socket's counters up to date (before a scrape or a lab report). */
   flush(): void;
   request(transport: WireTransport, labRun?: string | null): void;
-  delivered(transport: WireTransport, latencyMs: number, labRun?: string | null): void;
+  /**
+   * One message written to a client. The latency histogram takes one sample per message
+   * (`sample`: the first of its recipients), not one per recipient: a broadcast to 1,000
+   * sockets is one observation, and the hot path stays a counter increment.
+   */
+  delivered(transport: WireTransport, latencyMs: number, sample: boolean, labRun?: string | null): void;
 }
 
 export function createMetrics(): Metrics {
@@ -76,8 +81,15 @@ export function createMetrics(): Metrics {
     if (labRun) lab.wire(labRun, bytesIn, bytesOut);
   };
 
+  /** Deliveries counted in plain numbers on the hot path, moved to the counter on flush. */
+  const uncounted: Record<WireTransport, number> = { websocket: 0, polling: 0, short_polling: 0 };
+
   const flush = () => {
     for (const [socket, { transport, labRun }] of tracked) attribute(socket, transport, labRun);
+    for (const transport of Object.keys(uncounted) as WireTransport[]) {
+      if (uncounted[transport] > 0) deliveredCount.inc({ transport }, uncounted[transport]);
+      uncounted[transport] = 0;
+    }
   };
   const timer = setInterval(flush, 5000);
   timer.unref();
@@ -102,9 +114,9 @@ export function createMetrics(): Metrics {
       requests.inc({ transport });
       if (labRun) lab.request(labRun);
     },
-    delivered(transport, latencyMs, labRun) {
-      deliveredCount.inc({ transport });
-      latency.observe({ transport }, Math.max(0, latencyMs) / 1000);
+    delivered(transport, latencyMs, sample, labRun) {
+      uncounted[transport]++;
+      if (sample) latency.observe({ transport }, Math.max(0, latencyMs) / 1000);
       if (labRun) lab.delivered(labRun, latencyMs);
     },
   };

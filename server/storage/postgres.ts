@@ -27,7 +27,16 @@ import {
   toUser,
   type UserRow,
 } from './rows.js';
-import type { AppendInput, AppendResult, Job, LogEntry, Role, Room, Storage } from './storage.js';
+import {
+  type AppendInput,
+  type AppendResult,
+  type Job,
+  type LogEntry,
+  type Role,
+  type Room,
+  type Storage,
+  UNREAD_CAP,
+} from './storage.js';
 
 export interface PostgresOptions {
   /** A connection URL, e.g. `postgres://user:password@127.0.0.1:5432/switchboard`. */
@@ -100,7 +109,8 @@ const sql = {
       SELECT coalesce((SELECT seq FROM read_positions WHERE user_id = $1 AND stream = $2), 0) AS read_seq
     )
     SELECT p.read_seq,
-      (SELECT count(*) FROM log l WHERE l.stream = $2 AND l.seq > p.read_seq AND l.sender_id <> $1) AS unread
+      (SELECT count(*) FROM (SELECT 1 FROM log l WHERE l.stream = $2 AND l.seq > p.read_seq AND l.sender_id <> $1
+        LIMIT ${UNREAD_CAP}) capped) AS unread
     FROM p`,
   // NOTE: the first user ever is the admin. SHARE ROW EXCLUSIVE conflicts with itself and with
   // row writes, so concurrent sign-ups (from any process) take turns and each sees every user
@@ -126,8 +136,9 @@ const sql = {
   listRooms: `
     SELECT r.id, r.title, r.topic, r.created_at, x.member_count, x.joined, x.head, x.read_seq,
       CASE WHEN x.joined THEN
-        (SELECT count(*) FROM log l
-         WHERE l.stream = 'room:' || r.id AND l.seq > x.read_seq AND l.sender_id <> $1)
+        (SELECT count(*) FROM (SELECT 1 FROM log l
+         WHERE l.stream = 'room:' || r.id AND l.seq > x.read_seq AND l.sender_id <> $1
+         LIMIT ${UNREAD_CAP}) capped)
       ELSE 0 END AS unread
     FROM rooms r CROSS JOIN LATERAL (
       SELECT

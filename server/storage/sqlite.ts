@@ -38,6 +38,7 @@ import type {
   Storage,
   UserWithSecret,
 } from './storage.js';
+import { UNREAD_CAP } from './storage.js';
 
 export type SynchronousLevel = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 const synchronousNames: readonly SynchronousLevel[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -95,7 +96,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     head: db.prepare<[string], { head: number }>('SELECT head FROM streams WHERE stream = ?'),
     unread: db.prepare<[string, number, string], { n: number }>(
-      'SELECT count(*) AS n FROM log WHERE stream = ? AND seq > ? AND sender_id <> ?',
+      // Counted up to UNREAD_CAP: a user far behind in a busy room costs one bounded scan.
+      `SELECT count(*) AS n FROM (SELECT 1 FROM log WHERE stream = ? AND seq > ? AND sender_id <> ? LIMIT ${UNREAD_CAP})`,
     ),
     readPositions: db.prepare<[string], { userId: string; seq: number }>(
       'SELECT user_id AS userId, seq FROM read_positions WHERE stream = ? ORDER BY user_id',

@@ -83,9 +83,13 @@ export interface LogStore {
   head(stream: string): Promise<number>;
 }
 
+/** Unread counts stop at this many: the UI shows "1000+" rather than scanning a long backlog. */
+export const UNREAD_CAP = 1000;
+
 export interface ReadStore {
   /** Moves the user's read position forward (never back, never past the head); returns it. */
   markRead(userId: string, stream: string, seq: number): Promise<number>;
+  /** `unread` counts messages from others after the read position, up to UNREAD_CAP. */
   readPosition(userId: string, stream: string): Promise<{ readSeq: number; unread: number }>;
   /** Everyone's read position in a stream (for "seen" in a conversation). */
   readPositions(stream: string): Promise<{ userId: string; seq: number }[]>;

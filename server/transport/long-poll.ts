@@ -182,7 +182,8 @@ export function createPollHandlers(deps: LongPollDeps) {
       const transport: WireTransport = mode === 'short' ? 'short_polling' : 'polling';
       const labRun = labRunOf(c);
       const now = Date.now();
-      for (const f of conn.frames) if (f.type === 'msg') metrics.delivered(transport, now - f.ts, labRun);
+      for (const f of conn.frames)
+        if (f.type === 'msg') metrics.delivered(transport, now - f.ts, true, labRun);
       return c.json(close ? { frames: conn.frames, close } : { frames: conn.frames });
     };
 

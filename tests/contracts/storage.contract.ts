@@ -6,7 +6,13 @@
  * runStorageContract('sqlite', async () => openSqliteStorage({ file: ':memory:' }));
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppendInput, LogEntry, Storage, User } from '../../server/storage/storage.js';
+import {
+  type AppendInput,
+  type LogEntry,
+  type Storage,
+  UNREAD_CAP,
+  type User,
+} from '../../server/storage/storage.js';
 
 /**
  * Defines the contract suite for one implementation. `open` must return a new, empty storage each
@@ -295,6 +301,14 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
     });
 
     describe('read positions', () => {
+      it('counts unread up to the cap, so a long backlog costs a bounded scan', async () => {
+        const inputs = Array.from({ length: UNREAD_CAP + 5 }, (_, n) =>
+          input({ senderId: 'u-bob', clientMsgId: `cap${n}` }),
+        );
+        await storage.append(inputs);
+        expect((await storage.readPosition('u-ann', 'room:lobby')).unread).toBe(UNREAD_CAP);
+      });
+
       it('lists everyone’s read position in a stream, and no other stream’s', async () => {
         await appendEach({ senderId: 'u-bob' }, ['p1', 'p2', 'p3']);
         await storage.markRead('u-ann', 'room:lobby', 2);
