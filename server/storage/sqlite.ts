@@ -84,10 +84,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `INSERT INTO streams (stream, head) VALUES (?, 1)
        ON CONFLICT (stream) DO UPDATE SET head = head + 1 RETURNING head`,
     ),
+    // NOTE: a repeated (sender, clientMsgId) is left alone rather than looked up first: the common
+    // case (a new message) then costs one insert, and a retry is found by its zero changes.
     insertLog: db.prepare(
       `INSERT INTO log (stream, seq, id, ts, sender_id, sender_name, client_msg_id, kind, body)
-       VALUES (@stream, @seq, @id, @ts, @senderId, @senderName, @clientMsgId, @kind, @body)`,
+       VALUES (@stream, @seq, @id, @ts, @senderId, @senderName, @clientMsgId, @kind, @body)
+       ON CONFLICT (sender_id, client_msg_id) DO NOTHING`,
     ),
+    giveBackSeq: db.prepare<[string]>('UPDATE streams SET head = head - 1 WHERE stream = ?'),
     readAfter: db.prepare<[string, number, number], LogRow>(
       'SELECT * FROM log WHERE stream = ? AND seq > ? ORDER BY seq LIMIT ?',
     ),
@@ -189,16 +193,16 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
 
   const appendOne = (input: AppendInput): AppendResult => {
-    const existing = q.byClient.get(input.senderId, input.clientMsgId);
-    if (existing) {
-      const same =
-        existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
-      return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
-    }
     const seq = (q.bumpHead.get(input.stream) as { head: number }).head;
     const entry: LogEntry = { ...input, seq, id: randomId(), ts: Date.now() };
-    q.insertLog.run(entry);
-    return { status: 'created', entry };
+    if (q.insertLog.run(entry).changes === 1) return { status: 'created', entry };
+    // Seen before: the seq goes back (this transaction still holds the write lock, so nobody saw
+    // it) and the first entry answers.
+    q.giveBackSeq.run(input.stream);
+    const existing = q.byClient.get(input.senderId, input.clientMsgId) as LogRow;
+    const same =
+      existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
+    return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
   };
   const appendAll = db.transaction((inputs: readonly AppendInput[]) => inputs.map(appendOne));
 
