@@ -100,8 +100,13 @@ const TopicName = v.pipe(
 
 /** Who a push goes to: exactly one of a user, a room or a topic. */
 export const PushTarget = v.union(
-  [v.strictObject({ user: Id }), v.strictObject({ room: Id }), v.strictObject({ topic: TopicName })],
-  'target must be one of {"user": id}, {"room": id} or {"topic": name}',
+  [
+    v.strictObject({ user: Id }),
+    v.strictObject({ room: Id }),
+    v.strictObject({ topic: TopicName }),
+    v.strictObject({ visitor: Id }),
+  ],
+  'target must be one of {"user": id}, {"room": id}, {"topic": name} or {"visitor": id}',
 );
 export type PushTarget = v.InferOutput<typeof PushTarget>;
 
@@ -134,7 +139,7 @@ export interface PushAccepted {
   stream: string;
 }
 
-export const SCOPE_PATTERN = /^(?:(?:user|room|topic):(?:\*|[A-Za-z0-9_.-]{1,64})|jobs)$/;
+export const SCOPE_PATTERN = /^(?:(?:user|room|topic|visitor):(?:\*|[A-Za-z0-9_.-]{1,64})|jobs)$/;
 
 export const CreateKeyBody = v.object({
   name: v.pipe(
@@ -149,7 +154,7 @@ export const CreateKeyBody = v.object({
         v.string(),
         v.regex(
           SCOPE_PATTERN,
-          'a scope is user:*, user:<id>, room:*, room:<id>, topic:*, topic:<name> or jobs',
+          'a scope is user:*, user:<id>, room:*, room:<id>, topic:*, topic:<name>, visitor:*, visitor:<id> or jobs',
         ),
       ),
       'scopes must be an array of strings',

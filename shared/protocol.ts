@@ -13,7 +13,7 @@ import { codePoints, Limits } from './limits.js';
 export const PROTOCOL_VERSION = 1;
 
 /** Stream names are `<kind>:<id>`; the kind says who may read and write it. */
-export const STREAM_PATTERN = /^(room|user|topic|conv|notes|queue|job|lab):[A-Za-z0-9_.-]{1,64}$/;
+export const STREAM_PATTERN = /^(room|user|topic|visitor|conv|notes|queue|job|lab):[A-Za-z0-9_.-]{1,64}$/;
 
 const Stream = v.pipe(
   v.string('stream must be a string'),

@@ -50,6 +50,9 @@ export function pushRoutes(deps: { storage: Storage; hub: Hub; log: Logger }): H
     if ('room' in target && !(await storage.roomById(target.room))) {
       return apiError(c, 404, 'not_found', `no room ${target.room}`);
     }
+    if ('visitor' in target && !(await storage.visitorById(target.visitor))) {
+      return apiError(c, 404, 'not_found', `no visitor ${target.visitor}`);
+    }
     const result = await hub.commit({
       stream,
       senderId: `key:${key.id}`,

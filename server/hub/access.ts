@@ -18,6 +18,7 @@ export async function streamAccess(
   if (who.visitor) {
     // NOTE: a visitor reaches their own conversations and nothing else, and anything else
     // answers as if it did not exist: no hint that someone else's conversation is there.
+    if (kind === 'visitor') return id === who.visitor.id ? 'ok' : 'not_found';
     if (kind !== 'conv') return 'not_found';
     const conversation = await store.conversationById(id);
     return conversation?.visitorId === who.visitor.id ? 'ok' : 'not_found';

@@ -514,9 +514,14 @@ export class Session implements SubscriptionOwner {
   }
 
   /** The transport reports that the connection ended from the client side. */
-  closed(code?: number): void {
-    if (this.state === 'closed') return;
-    this.lifecycleLog('conn.closed', { conn: this.connId, user: this.identity?.name, code });
+  closed(code?: number, wire?: { bytesIn: number; bytesOut: number }): void {
+    const bytes = wire ? { bytes_in: wire.bytesIn, bytes_out: wire.bytesOut } : {};
+    if (this.state === 'closed') {
+      // Closed by the server earlier (logged then): what the connection cost on the wire.
+      if (wire) this.hub.log.debug('conn.ended', { conn: this.connId, ...bytes });
+      return;
+    }
+    this.lifecycleLog('conn.closed', { conn: this.connId, user: this.identity?.name, code, ...bytes });
     this.cleanup();
   }
 

@@ -233,7 +233,8 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
           },
           onClose(event) {
             metrics.untrack(socket);
-            session?.closed(event.code);
+            // What this one connection cost on the wire, upgrade handshake included.
+            session?.closed(event.code, { bytesIn: socket.bytesRead, bytesOut: socket.bytesWritten });
           },
           onError(event) {
             log.warn('ws.error', { error: errorText((event as ErrorEvent).error ?? event) });

@@ -372,6 +372,47 @@ describe('walls between visitors', () => {
   });
 });
 
+describe('pushing to a visitor', () => {
+  it('delivers an event a backend pushes to {visitor: id} on the visitor’s own stream, and only there', async () => {
+    const token = await newVisitor();
+    const socket = await visitorSocket(token);
+    const key = await api(server.url, admin, 'POST', '/api/admin/keys', {
+      name: 'visitors',
+      scopes: ['visitor:*'],
+    });
+    const visitorId = await new Promise<string>((resolve) => {
+      // The welcome frame names the visitor as `v.<id>`.
+      const again = new RawSocket(`${server.wsUrl}?site=${siteKey}`, { headers: { origin: HOST } });
+      void again.opened.then(() => again.send({ type: 'hello', v: 1, visitor: token }));
+      void again.next('welcome').then((w) => {
+        resolve(w.user.id.slice(2));
+        again.close();
+      });
+    });
+    socket.send({ type: 'sub', stream: `visitor:${visitorId}` });
+    await socket.next('subscribed');
+    const push = (target: unknown) =>
+      fetch(`${server.url}/api/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key.json.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ target, event: 'order.shipped', data: { order: 42 } }),
+      });
+    expect((await push({ visitor: visitorId })).status).toBe(202);
+    expect(await socket.next('event')).toMatchObject({
+      stream: `visitor:${visitorId}`,
+      event: 'order.shipped',
+      data: { order: 42 },
+    });
+    expect((await push({ visitor: 'no-such-visitor' })).status).toBe(404);
+    // Another visitor cannot listen in.
+    const other = await visitorSocket(await newVisitor());
+    other.send({ type: 'sub', stream: `visitor:${visitorId}` });
+    expect(await other.next('error')).toMatchObject({ code: 'not_found' });
+    socket.close();
+    other.close();
+  });
+});
+
 describe('availability', () => {
   it('says nobody is available until an online agent is connected, and outside business hours', async () => {
     expect((await widget('GET', '/config')).json).toMatchObject({ available: false, reason: 'no_agents' });

@@ -13,7 +13,7 @@ import { type WidgetApi, WidgetApiError } from '../../web/widget/chat/api.js';
 import { linkify as widgetLinkify } from '../../web/widget/chat/linkify.js';
 import { createChatModel } from '../../web/widget/chat/model.js';
 import { fromFrame, type Item, merge, ownKey, seenKey } from '../../web/widget/chat/thread.js';
-import type { WidgetHost, WidgetMessageEvent } from '../../web/widget/host.js';
+import type { WidgetHost, WidgetMessageEvent, WidgetPushEvent } from '../../web/widget/host.js';
 
 const VISITOR = { id: 'v.vis1', name: 'Vera' };
 const AGENT = { id: 'agent1', name: 'alice' };
@@ -173,6 +173,8 @@ function harness(
   let token = options.token ?? null;
   const unread: number[] = [];
   const messages: WidgetMessageEvent[] = [];
+  const visitors: string[] = [];
+  const pushed: WidgetPushEvent[] = [];
   const calls: string[] = [];
   const host: WidgetHost = {
     root: null as unknown as ShadowRoot,
@@ -189,6 +191,8 @@ function harness(
     close() {},
     unread: (count) => unread.push(count),
     message: (event) => messages.push(event),
+    visitor: (id) => visitors.push(id),
+    event: (event) => pushed.push(event),
   };
   const config: WidgetConfig = { site: { name: 'Shop', greeting: 'Hi', prechat: false }, available: true };
   const api = {
@@ -251,6 +255,8 @@ function harness(
     calls,
     unread,
     messages,
+    visitors,
+    pushed,
     token: () => token,
     transport: () => {
       if (!transport) throw new Error('the model has not connected');
@@ -329,7 +335,9 @@ describe('the chat', () => {
     expect(t.sentOf('sub')).toEqual([
       { type: 'sub', stream: 'conv:a', after: 2 },
       { type: 'sub', stream: 'conv:b', after: 4 },
+      { type: 'sub', stream: 'visitor:vis1' },
     ]);
+    expect(h.visitors).toEqual(['vis1']);
     t.deliver({ type: 'subscribed', stream: 'conv:a', head: 2, readSeq: 1, unread: 1 });
     expect(h.unread).toEqual([]);
     t.deliver({ type: 'subscribed', stream: 'conv:b', head: 4, readSeq: 2, unread: 2 });
@@ -337,6 +345,10 @@ describe('the chat', () => {
     t.deliver(msg('conv:b', 5, AGENT, 'Anything else?'));
     expect(h.unread).toEqual([3, 4]);
     expect(h.messages).toEqual([{ conversation: 'b', from: 'alice', text: 'Anything else?', at: 1005 }]);
+    // What the site's backend pushes to this visitor reaches the page's on('event') listeners.
+    t.deliver({ type: 'subscribed', stream: 'visitor:vis1', head: 0, readSeq: 0, unread: 0 });
+    t.deliver({ type: 'event', stream: 'visitor:vis1', seq: 1, id: 'e1', event: 'order.shipped', data: { order: 42 }, ts: 7 });
+    expect(h.pushed).toEqual([{ event: 'order.shipped', data: { order: 42 }, at: 7 }]);
     expect(h.model.conversations.peek().map((c) => c.id)).toEqual(['a', 'b']);
 
     h.model.open.value = true; // on conversation a, the newest

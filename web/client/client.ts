@@ -538,7 +538,6 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     const online: ConnectionState = { status: 'online', transport, connId: frame.connId };
     if (transport === 'polling' && this.fallback) online.fallback = this.fallback;
     this.setState(online);
-    this.emit('welcome', frame);
     if (transport === 'websocket') {
       // The server pings every heartbeatMs; silence for much longer means the link is dead even
       // if the socket has not noticed (browsers hide protocol-level pings). A poll's liveness is
@@ -557,6 +556,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     for (const [stream, seq] of this.unsentReads) this.write({ type: 'read', stream, seq });
     this.unsentReads.clear();
     for (const entry of this.outbox.pending()) this.sendEntry(entry);
+    // Last, so a stream a listener subscribes to here is sent once, by subscribe().
+    this.emit('welcome', frame);
   }
 
   private onLogFrame(frame: LogFrame): void {

@@ -31,6 +31,13 @@ export interface WidgetMessageEvent {
   at: number;
 }
 
+/** What `Switchboard.on('event', fn)` receives: an event your backend pushed to this visitor. */
+export interface WidgetPushEvent {
+  event: string;
+  data: unknown;
+  at: number;
+}
+
 /** What the loader gives the chat. */
 export interface WidgetHost {
   root: ShadowRoot;
@@ -53,6 +60,10 @@ export interface WidgetHost {
   unread(count: number): void;
   /** An agent's reply arrived: `on('message')`. */
   message(event: WidgetMessageEvent): void;
+  /** The visitor's id, once the widget is connected: `on('visitor')` (for pushes to `{visitor: id}`). */
+  visitor(id: string): void;
+  /** An event pushed to this visitor by the site's backend: `on('event')`. */
+  event(event: WidgetPushEvent): void;
 }
 
 /** What the chat gives back. */

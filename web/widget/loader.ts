@@ -143,6 +143,8 @@ function start(script: HTMLScriptElement, site: string): void {
   const listeners = new Map<string, Set<Listener>>([
     ['unread', new Set()],
     ['message', new Set()],
+    ['visitor', new Set()],
+    ['event', new Set()],
   ]);
   const emit = (event: string, value: unknown): void => {
     for (const listener of listeners.get(event) ?? []) {
@@ -187,6 +189,8 @@ function start(script: HTMLScriptElement, site: string): void {
         close: () => setOpen(false),
         unread: setUnread,
         message: (event) => emit('message', event),
+        visitor: (id) => emit('visitor', id),
+        event: (event) => emit('event', event),
       });
       for (const identity of pending.splice(0)) chat.identify(identity);
       if (isOpen) chat.open();

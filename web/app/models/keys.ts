@@ -12,7 +12,7 @@ import type { ApiKeyView } from '../../../shared/api.js';
 import type { Api, ApiResult } from '../api.js';
 
 /** The scopes offered as checkboxes; anything narrower is typed in. */
-export const BROAD_SCOPES = ['user:*', 'room:*', 'topic:*', 'jobs'] as const;
+export const BROAD_SCOPES = ['user:*', 'room:*', 'topic:*', 'visitor:*', 'jobs'] as const;
 export type BroadScope = (typeof BROAD_SCOPES)[number];
 
 export type KeysLoad = 'idle' | 'loading' | 'ready' | 'error';
@@ -60,7 +60,9 @@ export function curlExample(origin: string, scopes: readonly string[], meId: str
       ? { user: id === '*' ? meId : id }
       : kind === 'topic'
         ? { topic: id === '*' ? 'deploys' : id }
-        : { room: id === '*' ? 'general' : id };
+        : kind === 'visitor'
+          ? { visitor: id === '*' ? 'VISITOR_ID' : id }
+          : { room: id === '*' ? 'general' : id };
   return lines('/api/push', { target, event: 'deploy.finished', data: { version: '1.2.3' } });
 }
 

@@ -204,6 +204,16 @@ export function createChatModel(deps: ChatDeps) {
       if (th) void loadLatest(th, true);
     });
     c.on('error', (frame) => console.warn(`Switchboard: ${frame.code}: ${frame.message}`));
+    // The visitor's own stream carries what the site's backend pushes to them (`{visitor: id}`).
+    c.on('welcome', ({ user }) => {
+      const id = user.id.startsWith('v.') ? user.id.slice(2) : user.id;
+      host.visitor(id);
+      if (c.cursor(`visitor:${id}`) === undefined) c.subscribe(`visitor:${id}`);
+    });
+    c.on('event', (frame) => {
+      if (frame.stream.startsWith('visitor:'))
+        host.event({ event: frame.event, data: frame.data, at: frame.ts });
+    });
     for (const th of threads.peek()) follow(th);
     c.connect();
   }
