@@ -4,6 +4,7 @@
  * click the launcher.
  */
 import {
+  admin,
   bubbles,
   claim,
   composer,
@@ -179,7 +180,7 @@ test('a returning visitor with an unread reply gets the dot from one unread chec
   }
 });
 
-test('the JS API: commands queued before the loader run in order; on("unread") and on("message") fire', async ({
+test('the JS API: commands queued before the loader run in order; on("unread"), on("message"), on("visitor") and on("event") fire', async ({
   page,
 }) => {
   const site = await createSite({ prechat: true });
@@ -223,6 +224,23 @@ test('the JS API: commands queued before the loader run in order; on("unread") a
     await expect
       .poll(async () => (await agent.get(`/api/support/conversations/${conversation.id}`)).visitor.name)
       .toBe('Vera Known');
+
+    // The site's backend pushes to this visitor by the id on('visitor') gave; on('event') gets it.
+    const [visitorId] = await page.evaluate(() => (window as any).sbEvents.visitor);
+    expect(visitorId).toBe(conversation.visitor.id);
+    const key = await (await admin()).post('/api/admin/keys', {
+      data: { name: 'shop backend', scopes: ['visitor:*'] },
+    });
+    expect(key.status()).toBe(201);
+    const pushed = await fetch(`${SERVER_URL}/api/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${(await key.json()).token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ target: { visitor: visitorId }, event: 'order.shipped', data: { order: 1042 } }),
+    });
+    expect(pushed.status).toBe(202);
+    await expect
+      .poll(() => page.evaluate(() => (window as any).sbEvents.event))
+      .toEqual([{ event: 'order.shipped', data: { order: 1042 }, at: expect.any(Number) }]);
   } finally {
     await agent.close();
   }
