@@ -80,17 +80,17 @@ const NOT_BUILT = (name: string): BundleRow => ({
  * dist/web/assets. The loader is `widget.js` (or a `*loader*` file); the rest is the chat it
  * loads on demand; the full widget is both.
  */
-function widget(): BundleRow[] {
+function widget(root: string): BundleRow[] {
   const jsIn = (dir: string, recursive: boolean): string[] =>
     existsSync(dir)
       ? readdirSync(dir, { recursive, encoding: 'utf8' })
           .filter((f) => /\.m?js$/.test(f))
           .map((f) => join(dir, f))
       : [];
-  let files = [...jsIn('dist/widget', true), ...jsIn('dist/web/widget', true)];
+  let files = [...jsIn(join(root, 'dist/widget'), true), ...jsIn(join(root, 'dist/web/widget'), true)];
   if (files.length === 0) {
-    files = [...jsIn('dist/web', false), ...jsIn('dist/web/assets', false)].filter((f) =>
-      /^widget|loader/i.test(basename(f)),
+    files = [...jsIn(join(root, 'dist/web'), false), ...jsIn(join(root, 'dist/web/assets'), false)].filter(
+      (f) => /^widget|loader/i.test(basename(f)),
     );
   }
   const isLoader = (f: string) => /loader/i.test(basename(f)) || /^widget\.m?js$/.test(basename(f));
@@ -107,6 +107,7 @@ function widget(): BundleRow[] {
   ];
 }
 
-export function bundleReport(): BundleRow[] {
-  return [initialJs('dist/web'), ...widget()];
+/** Sizes from the build under `root` (the project's directory by default). */
+export function bundleReport(root = '.'): BundleRow[] {
+  return [initialJs(join(root, 'dist/web')), ...widget(root)];
 }

@@ -95,7 +95,9 @@ describe('npm run bench -- --smoke', () => {
 
   it('reports the bundle and the targets', () => {
     expect(results.bundle).toHaveLength(4);
-    expect(results.bundle[0].raw).toBeGreaterThan(0);
+    // The smoke run measures from source; the sizes are there exactly when a build is.
+    if (existsSync('dist/web/index.html')) expect(results.bundle[0].raw).toBeGreaterThan(0);
+    else expect(results.bundle[0]).toMatchObject({ raw: null, note: 'not built yet' });
     expect(results.targets).toHaveLength(7);
   });
 

@@ -347,7 +347,15 @@ describe('the chat', () => {
     expect(h.messages).toEqual([{ conversation: 'b', from: 'alice', text: 'Anything else?', at: 1005 }]);
     // What the site's backend pushes to this visitor reaches the page's on('event') listeners.
     t.deliver({ type: 'subscribed', stream: 'visitor:vis1', head: 0, readSeq: 0, unread: 0 });
-    t.deliver({ type: 'event', stream: 'visitor:vis1', seq: 1, id: 'e1', event: 'order.shipped', data: { order: 42 }, ts: 7 });
+    t.deliver({
+      type: 'event',
+      stream: 'visitor:vis1',
+      seq: 1,
+      id: 'e1',
+      event: 'order.shipped',
+      data: { order: 42 },
+      ts: 7,
+    });
     expect(h.pushed).toEqual([{ event: 'order.shipped', data: { order: 42 }, at: 7 }]);
     expect(h.model.conversations.peek().map((c) => c.id)).toEqual(['a', 'b']);
 
