@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../server/storage/sqlite.js';
+import { sqliteMigrations } from '../../server/storage/sqlite-schema.js';
 import type { Storage } from '../../server/storage/storage.js';
 import { runStorageContract } from './storage.contract.js';
 
@@ -110,6 +111,41 @@ describe('SQLite storage', () => {
   it('an in-memory database also reports synchronous FULL by default', async () => {
     const storage = open({ file: ':memory:' });
     expect((await storage.describe()).synchronous).toMatch(/^FULL\b/);
+  });
+
+  it('moves a log written before v4 (WITHOUT ROWID, a unique id) into the rowid table, rows and dedupe intact', async () => {
+    const file = join(dir, 'v3.db');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    for (const sql of sqliteMigrations.slice(0, 3)) db.exec(sql);
+    db.pragma('user_version = 3');
+    db.prepare("INSERT INTO streams (stream, head) VALUES ('room:a', 2)").run();
+    const row = db.prepare(
+      `INSERT INTO log (stream, seq, id, ts, sender_id, sender_name, client_msg_id, kind, body)
+       VALUES ('room:a', ?, ?, ?, 'u1', 'Ann', ?, 'msg', ?)`,
+    );
+    row.run(1, 'id-one', 1000, 'c1', '{"text":"one"}');
+    row.run(2, 'id-two', 2000, 'c2', '{"text":"two"}');
+    db.close();
+
+    const storage = open({ file });
+    expect((await storage.readAfter('room:a', 0, 10)).map((e) => [e.seq, e.id, e.body])).toEqual([
+      [1, 'id-one', '{"text":"one"}'],
+      [2, 'id-two', '{"text":"two"}'],
+    ]);
+    const input = { stream: 'room:a', senderId: 'u1', senderName: 'Ann', kind: 'msg' };
+    const [again, next] = await storage.append([
+      { ...input, clientMsgId: 'c2', body: '{"text":"two"}' },
+      { ...input, clientMsgId: 'c3', body: '{"text":"three"}' },
+    ]);
+    expect(again).toMatchObject({ status: 'duplicate', entry: { seq: 2, id: 'id-two' } });
+    expect(next).toMatchObject({ status: 'created', entry: { seq: 3 } });
+    expect(await storage.head('room:a')).toBe(3);
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
+    const log = check.prepare("SELECT sql FROM sqlite_master WHERE name = 'log'").get() as { sql: string };
+    expect(log.sql).not.toMatch(/WITHOUT ROWID/);
+    check.close();
   });
 
   it('refuses a database whose schema is newer than this build, naming both versions', () => {
