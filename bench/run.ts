@@ -11,6 +11,7 @@ import { evaluateTargets, fmt } from './lib/aggregate.js';
 import { compileBaselines, runBuild, staleness } from './lib/build.js';
 import { bundleReport } from './lib/bundle.js';
 import { canPin, childPids, killAll, setFileLimit, startedPids, startServer } from './lib/children.js';
+import { openClusterServices, ServicesUnavailable } from './lib/cluster.js';
 import { LoadGen } from './lib/loadgen.js';
 import { elapsedSeconds, errorText, log, setContext } from './lib/log.js';
 import { loadAverage, machineInfo } from './lib/machine.js';
@@ -20,7 +21,9 @@ import { openFileLimits } from './lib/proc.js';
 import type { ProfileSummary } from './lib/profile.js';
 import { QuietGate } from './lib/quiet.js';
 import { renderMarkdown } from './lib/report.js';
-import type { RunResults, ServerRep } from './lib/results.js';
+import type { Fanout2Status, RunResults, ServerRep } from './lib/results.js';
+import { describeTwoProcess, type TwoProcessRun, twoProcessFanout } from './lib/two-process.js';
+import { twoProcessJson } from './lib/two-process-compare.js';
 import { type LabRow, SCENARIOS, SERVER_KINDS, SERVER_LABELS } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -30,23 +33,42 @@ const startedAt = new Date();
 // ---- everything stops by itself --------------------------------------------------------------
 
 const tempDirs: string[] = [];
+/** Removes what the run made outside this machine's processes (the PostgreSQL schema, Redis keys). */
+let cleanupServices: (() => Promise<string | null>) | null = null;
 process.on('exit', () => {
   killAll();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
+let exiting = false;
+/** Kills every child, then gives the services' cleanup up to 3 s (a second signal exits at once). */
+function exitNow(code: number): void {
+  if (exiting) process.exit(code);
+  exiting = true;
+  killAll();
+  const cleanup = cleanupServices;
+  cleanupServices = null;
+  if (!cleanup) process.exit(code);
+  const timeout = new Promise<string>((resolve) =>
+    setTimeout(() => resolve('did not finish within 3 s'), 3000),
+  );
+  void Promise.race([cleanup().catch(errorText), timeout]).then((problem) => {
+    if (problem) process.stderr.write(`bench: cleaning up PostgreSQL and Redis: ${problem}\n`);
+    process.exit(code);
+  });
+}
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     process.stderr.write(`\nbench: ${signal}: stopping every process it started (${childPids().length})\n`);
-    process.exit(130);
+    exitNow(130);
   });
 }
 process.on('uncaughtException', (err) => {
   process.stderr.write(`\nbench: failed: ${errorText(err)}\n`);
-  process.exit(1);
+  exitNow(1);
 });
 process.on('unhandledRejection', (err) => {
   process.stderr.write(`\nbench: failed: ${errorText(err)}\n`);
-  process.exit(1);
+  exitNow(1);
 });
 
 // ---- the run -----------------------------------------------------------------------------------
@@ -163,7 +185,7 @@ async function main(argv: string[]): Promise<void> {
     options,
     lg,
     quiet,
-    start(kind, extraNodeArgs = []) {
+    start(kind, extraNodeArgs = [], env = {}) {
       const script = kind === 'switchboard' ? switchboardArgs : [join(buildDir, `${kind}.js`)];
       return startServer({
         kind,
@@ -172,7 +194,7 @@ async function main(argv: string[]): Promise<void> {
         nodeArgs: ['--inspect-port=127.0.0.1:0', ...extraNodeArgs, ...script],
         env:
           kind === 'switchboard'
-            ? { ...SWITCHBOARD_ENV, DATA_DIR: dataDir }
+            ? { ...SWITCHBOARD_ENV, DATA_DIR: dataDir, ...env }
             : { HOST: '127.0.0.1', PORT: '0' },
         cwd: ROOT,
       });
@@ -193,15 +215,54 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
+  // The two-process fan-out needs PostgreSQL and Redis: without them it is skipped, not failed.
+  let cluster: TwoProcessRun | null = null;
+  let fanout2: Fanout2Status = { status: 'not run', how: 'not among --scenarios.' };
+  if (wants('fanout2') && !options.servers.includes('switchboard')) {
+    fanout2 = { status: 'not run', how: 'it runs only for Switchboard, which was not among --servers.' };
+  } else if (wants('fanout2')) {
+    setContext('Switchboard · two processes');
+    try {
+      const services = await openClusterServices();
+      cleanupServices = services.cleanup;
+      cluster = { services, prepared: false };
+      fanout2 = { status: 'measured', how: describeTwoProcess(plan, services, pin) };
+    } catch (err) {
+      if (!(err instanceof ServicesUnavailable)) throw err;
+      fanout2 = { status: 'skipped', how: err.message };
+      notes.push(`The fan-out over two processes was skipped: ${err.message}.`);
+      log(`fan-out over two processes skipped: ${err.message}`);
+    }
+  }
+
   const reps: ServerRep[] = [];
   const best = new Map<string, number>();
   for (let rep = 1; rep <= plan.reps; rep++) {
     const shift = (rep - 1) % options.servers.length;
     const order = [...options.servers.slice(shift), ...options.servers.slice(0, shift)];
     for (const kind of order) {
-      const result: ServerRep = { kind, rep, fanout: [], rooms: null, setup: null, idle: null, errors: [] };
+      const result: ServerRep = {
+        kind,
+        rep,
+        fanout: [],
+        fanout2: null,
+        rooms: null,
+        setup: null,
+        idle: null,
+        errors: [],
+      };
       await runServer(run, kind, result, best);
+      if (kind === 'switchboard' && cluster) await twoProcessFanout(run, cluster, result, best);
       reps.push(result);
+    }
+  }
+  if (cleanupServices) {
+    const cleanup = cleanupServices;
+    cleanupServices = null;
+    const problem = await cleanup();
+    if (problem) {
+      notes.push(`Cleaning up after the two-process fan-out: ${problem}.`);
+      log(`cleaning up PostgreSQL and Redis: ${problem}`);
     }
   }
 
@@ -263,6 +324,7 @@ async function main(argv: string[]): Promise<void> {
     plan,
     servers: options.servers,
     reps,
+    fanout2,
     lab,
     labError,
     bundle,
@@ -279,7 +341,11 @@ async function main(argv: string[]): Promise<void> {
     options.profile;
   const label = partial ? `${options.mode}-partial` : options.mode;
   const base = join(options.outDir, `bench-${stamp}-${label}`);
-  const json = `${JSON.stringify({ ...results, targets: evaluateTargets(results) }, null, 2)}\n`;
+  const json = `${JSON.stringify(
+    { ...results, targets: evaluateTargets(results), twoProcess: twoProcessJson(results) },
+    null,
+    2,
+  )}\n`;
   writeFileSync(`${base}.md`, `${markdown}\n`);
   writeFileSync(`${base}.json`, json);
   writeFileSync(join(options.outDir, `latest-${label}.md`), `${markdown}\n`);
@@ -297,6 +363,6 @@ main(process.argv.slice(2)).then(
   () => process.exit(),
   (err) => {
     process.stderr.write(`\nbench: failed: ${errorText(err)}\n`);
-    process.exit(1);
+    exitNow(1);
   },
 );

@@ -36,7 +36,7 @@ const r = (
 const rampFlags = (ramp: RampResult) => ({ bound: ramp.saturationLoadGenBound, noisy: ramp.saturationNoisy });
 
 /** A ramp's saturation, or why it has none: every step failed, down to the lowest one tried. */
-function saturation(ramp: RampResult): Reading {
+export function saturation(ramp: RampResult): Reading {
   const reading = r(ramp.saturation, null, rampFlags(ramp));
   if (ramp.saturation !== null) return reading;
   const lowest = Math.min(...ramp.steps.map((s) => s.offered));
@@ -206,25 +206,31 @@ export interface Row {
   cells: Partial<Record<ServerKind, Cell>>;
 }
 
+/** The repetitions' readings of one metric on one server, summed up. */
+export function cellOf(readings: readonly Reading[]): Cell {
+  const notes = readings.flatMap((x) => (x.value === null && x.note ? [x.note] : []));
+  return {
+    // When most repetitions have no value (every ramp step failed), neither has the median.
+    spread: notes.length * 2 > readings.length ? null : spread(readings.map((x) => x.value)),
+    bound: readings.filter((x) => x.bound).length,
+    noisy: readings.filter((x) => x.noisy).length,
+    reps: readings.length,
+    notes,
+    values: readings.flatMap((x) => (x.value === null ? [] : [x.value])),
+    quiet: spread(readings.filter((x) => !x.noisy).map((x) => x.value)),
+  };
+}
+
 export function aggregate(results: RunResults): Row[] {
   return metricsFor(results.plan).map((metric) => {
     const cells: Partial<Record<ServerKind, Cell>> = {};
     for (const kind of results.servers) {
-      const readings = results.reps
-        .filter((rep) => rep.kind === kind)
-        .map((rep) => metric.read(rep))
-        .filter((x): x is Reading => x !== null);
-      const notes = readings.flatMap((x) => (x.value === null && x.note ? [x.note] : []));
-      cells[kind] = {
-        // When most repetitions have no value (every ramp step failed), neither has the median.
-        spread: notes.length * 2 > readings.length ? null : spread(readings.map((x) => x.value)),
-        bound: readings.filter((x) => x.bound).length,
-        noisy: readings.filter((x) => x.noisy).length,
-        reps: readings.length,
-        notes,
-        values: readings.flatMap((x) => (x.value === null ? [] : [x.value])),
-        quiet: spread(readings.filter((x) => !x.noisy).map((x) => x.value)),
-      };
+      cells[kind] = cellOf(
+        results.reps
+          .filter((rep) => rep.kind === kind)
+          .map((rep) => metric.read(rep))
+          .filter((x): x is Reading => x !== null),
+      );
     }
     return { metric, cells };
   });

@@ -32,7 +32,8 @@ export interface Runner {
   options: Options;
   lg: LoadGen;
   quiet: QuietGate;
-  start(kind: ServerKind, extraNodeArgs?: string[]): Promise<ServerProcess>;
+  /** `env`: added to Switchboard's environment (the two-process scenario's PostgreSQL and Redis). */
+  start(kind: ServerKind, extraNodeArgs?: string[], env?: Record<string, string>): Promise<ServerProcess>;
 }
 
 export const targetOf = (s: ServerProcess): Target => ({ kind: s.kind, url: s.url, pid: s.pid });
@@ -96,7 +97,7 @@ export async function idleScenario(run: Runner, kind: ServerKind): Promise<IdleR
 }
 
 /** Later repetitions start the ramp two rungs below the best the server reached before. */
-const rampFrom = (ramp: RampPlan | null, best: number | undefined): RampPlan | null =>
+export const rampFrom = (ramp: RampPlan | null, best: number | undefined): RampPlan | null =>
   ramp && { ...ramp, startIndex: best === undefined ? 0 : Math.max(0, best - 2) };
 
 export async function runServer(run: Runner, kind: ServerKind, rep: ServerRep, best: Map<string, number>) {
@@ -111,7 +112,14 @@ export async function runServer(run: Runner, kind: ServerKind, rep: ServerRep, b
       log(`idle failed: ${errorText(err)}`);
     }
   }
-  if (!wants('setup') && !wants('fanout') && !wants('rooms')) return;
+  // The two-process fan-out is reported beside the one-process figure at its size: measured here
+  // even when fan-out itself was not asked for.
+  const fanouts = wants('fanout')
+    ? plan.fanout
+    : kind === 'switchboard' && wants('fanout2')
+      ? plan.fanout.filter((f) => f.subscribers === plan.fanout2.subscribers)
+      : [];
+  if (!wants('setup') && fanouts.length === 0 && !wants('rooms')) return;
   setContext(`rep ${rep.rep}/${plan.reps} · ${SERVER_LABELS[kind]}`);
   let server: ServerProcess;
   try {
@@ -137,20 +145,18 @@ export async function runServer(run: Runner, kind: ServerKind, rep: ServerRep, b
         log(`connection setup failed: ${errorText(err)}`);
       }
     }
-    if (wants('fanout')) {
-      for (const f of plan.fanout) {
-        setContext(`rep ${rep.rep}/${plan.reps} · ${SERVER_LABELS[kind]} · fan-out ${f.subscribers}`);
-        const key = `${kind}:fanout:${f.subscribers}`;
-        const fPlan: FanoutPlan = { ...f, ramp: rampFrom(f.ramp, best.get(key)) };
-        try {
-          await run.quiet.wait();
-          const r = await lg.call<FanoutResult>({ op: 'fanout', target, plan: fPlan });
-          rep.fanout.push(r);
-          if (r.ramp && r.ramp.bestIndex >= 0) best.set(key, r.ramp.bestIndex);
-        } catch (err) {
-          rep.errors.push(`fan-out ${f.subscribers}: ${errorText(err)}`);
-          log(`failed: ${errorText(err)}`);
-        }
+    for (const f of fanouts) {
+      setContext(`rep ${rep.rep}/${plan.reps} · ${SERVER_LABELS[kind]} · fan-out ${f.subscribers}`);
+      const key = `${kind}:fanout:${f.subscribers}`;
+      const fPlan: FanoutPlan = { ...f, ramp: rampFrom(f.ramp, best.get(key)) };
+      try {
+        await run.quiet.wait();
+        const r = await lg.call<FanoutResult>({ op: 'fanout', target, plan: fPlan });
+        rep.fanout.push(r);
+        if (r.ramp && r.ramp.bestIndex >= 0) best.set(key, r.ramp.bestIndex);
+      } catch (err) {
+        rep.errors.push(`fan-out ${f.subscribers}: ${errorText(err)}`);
+        log(`failed: ${errorText(err)}`);
       }
     }
     if (wants('rooms')) {

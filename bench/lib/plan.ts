@@ -21,6 +21,11 @@ export interface Plan {
   fixtures: FixturePlan;
   /** One entry per subscriber count; the ramp runs on the largest. */
   fanout: FanoutPlan[];
+  /**
+   * Fan-out over two Switchboard processes and Redis (Switchboard only): the largest fan-out's
+   * sizes and load, compared with its one-process figure; without a ramp where time is short.
+   */
+  fanout2: FanoutPlan;
   rooms: RoomsPlan;
   idle: IdlePlan;
   /** How long the idle scenario waits at most for RSS to settle after a GC. */
@@ -47,109 +52,124 @@ const ramp = (over: Partial<RampPlan> & Pick<RampPlan, 'start'>): RampPlan => ({
 /** Fixed fan-out load: the same deliveries per second for every server and room size. */
 const FIXED_DELIVERIES_PER_SEC = 20_000;
 
+/** The two-process fan-out: the largest one-process fan-out, with or without its ramp. */
+function withFanout2(plan: Omit<Plan, 'fanout2'>, ramp: boolean): Plan {
+  const largest = plan.fanout.reduce((a, b) => (b.subscribers > a.subscribers ? b : a));
+  return { ...plan, fanout2: { ...largest, ramp: ramp ? largest.ramp : null } };
+}
+
 export function makePlan(mode: Mode): Plan {
   switch (mode) {
     case 'default':
-      return {
-        mode,
-        reps: 3,
-        fixtures: { users: 100, rooms: 500 },
-        fanout: [
-          {
-            subscribers: 100,
-            deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
-            warmupMs: 800,
-            windowMs: 1200,
-            ramp: null,
-            concurrency: 100,
-          },
-          {
-            subscribers: 1000,
-            deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
+      return withFanout2(
+        {
+          mode,
+          reps: 3,
+          fixtures: { users: 100, rooms: 500 },
+          fanout: [
+            {
+              subscribers: 100,
+              deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
+              warmupMs: 800,
+              windowMs: 1200,
+              ramp: null,
+              concurrency: 100,
+            },
+            {
+              subscribers: 1000,
+              deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
+              warmupMs: 800,
+              windowMs: 1500,
+              ramp: ramp({ start: 20 }),
+              concurrency: 100,
+            },
+          ],
+          rooms: {
+            rooms: 500,
+            members: 4,
+            perMemberRate: 0.5,
             warmupMs: 800,
             windowMs: 1500,
-            ramp: ramp({ start: 20 }),
+            ramp: ramp({ start: 1000 }),
             concurrency: 100,
           },
-        ],
-        rooms: {
-          rooms: 500,
-          members: 4,
-          perMemberRate: 0.5,
-          warmupMs: 800,
-          windowMs: 1500,
-          ramp: ramp({ start: 1000 }),
-          concurrency: 100,
+          idle: { connections: 5000, concurrency: 200, rooms: 500 },
+          idleSettleMs: 3000,
+          pauseMs: 300,
+          quietBudgetMs: 90_000,
+          setup: { connections: 2000, concurrency: 50 },
+          lab: { messages: 50, ratePerSec: 20, idleMs: 20_000 },
         },
-        idle: { connections: 5000, concurrency: 200, rooms: 500 },
-        idleSettleMs: 3000,
-        pauseMs: 300,
-        quietBudgetMs: 90_000,
-        setup: { connections: 2000, concurrency: 50 },
-        lab: { messages: 50, ratePerSec: 20, idleMs: 20_000 },
-      };
+        false,
+      );
     case 'quick':
-      return {
-        mode,
-        reps: 1,
-        fixtures: { users: 20, rooms: 50 },
-        fanout: [
-          {
-            subscribers: 100,
-            deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
+      return withFanout2(
+        {
+          mode,
+          reps: 1,
+          fixtures: { users: 20, rooms: 50 },
+          fanout: [
+            {
+              subscribers: 100,
+              deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
+              warmupMs: 500,
+              windowMs: 1000,
+              ramp: ramp({ start: 200, factor: 2, stepMs: 400, graceMs: 250, maxSteps: 8 }),
+              concurrency: 50,
+            },
+          ],
+          rooms: {
+            rooms: 50,
+            members: 4,
+            perMemberRate: 0.5,
             warmupMs: 500,
             windowMs: 1000,
-            ramp: ramp({ start: 200, factor: 2, stepMs: 400, graceMs: 250, maxSteps: 8 }),
+            ramp: ramp({ start: 1000, factor: 2, stepMs: 400, graceMs: 250, maxSteps: 8 }),
             concurrency: 50,
           },
-        ],
-        rooms: {
-          rooms: 50,
-          members: 4,
-          perMemberRate: 0.5,
-          warmupMs: 500,
-          windowMs: 1000,
-          ramp: ramp({ start: 1000, factor: 2, stepMs: 400, graceMs: 250, maxSteps: 8 }),
-          concurrency: 50,
+          idle: { connections: 500, concurrency: 100, rooms: 50 },
+          idleSettleMs: 1500,
+          pauseMs: 200,
+          quietBudgetMs: 15_000,
+          setup: { connections: 200, concurrency: 25 },
+          lab: { messages: 20, ratePerSec: 20, idleMs: 5000 },
         },
-        idle: { connections: 500, concurrency: 100, rooms: 50 },
-        idleSettleMs: 1500,
-        pauseMs: 200,
-        quietBudgetMs: 15_000,
-        setup: { connections: 200, concurrency: 25 },
-        lab: { messages: 20, ratePerSec: 20, idleMs: 5000 },
-      };
+        true,
+      );
     case 'smoke':
-      return {
-        mode,
-        reps: 1,
-        fixtures: { users: 8, rooms: 5 },
-        fanout: [
-          {
-            subscribers: 10,
-            deliveriesPerSec: 200,
+      return withFanout2(
+        {
+          mode,
+          reps: 1,
+          fixtures: { users: 8, rooms: 5 },
+          fanout: [
+            {
+              subscribers: 10,
+              deliveriesPerSec: 200,
+              warmupMs: 200,
+              windowMs: 500,
+              ramp: ramp({ start: 20, factor: 2, stepMs: 300, graceMs: 300, maxSteps: 2 }),
+              concurrency: 10,
+            },
+          ],
+          rooms: {
+            rooms: 5,
+            members: 4,
+            perMemberRate: 1,
             warmupMs: 200,
             windowMs: 500,
             ramp: ramp({ start: 20, factor: 2, stepMs: 300, graceMs: 300, maxSteps: 2 }),
             concurrency: 10,
           },
-        ],
-        rooms: {
-          rooms: 5,
-          members: 4,
-          perMemberRate: 1,
-          warmupMs: 200,
-          windowMs: 500,
-          ramp: ramp({ start: 20, factor: 2, stepMs: 300, graceMs: 300, maxSteps: 2 }),
-          concurrency: 10,
+          idle: { connections: 50, concurrency: 25, rooms: 5 },
+          idleSettleMs: 600,
+          pauseMs: 100,
+          quietBudgetMs: 0,
+          setup: { connections: 50, concurrency: 10 },
+          lab: { messages: 2, ratePerSec: 10, idleMs: 1000 },
         },
-        idle: { connections: 50, concurrency: 25, rooms: 5 },
-        idleSettleMs: 600,
-        pauseMs: 100,
-        quietBudgetMs: 0,
-        setup: { connections: 50, concurrency: 10 },
-        lab: { messages: 2, ratePerSec: 10, idleMs: 1000 },
-      };
+        true,
+      );
   }
 }
 
@@ -173,7 +193,8 @@ Compares Switchboard (the production build) with Socket.IO 4.8 and two raw \`ws\
 and write-coalescing), each in its own process pinned to core 0, driven by a load generator
 pinned to core 1. Scenarios: fan-out (fixed load, then a ramp to saturation), many small rooms,
 idle memory per connection, connection setup, bytes on the wire (the Transport lab, Switchboard
-only), plus a bundle-size report. Results go to bench/results/ as Markdown and JSON.
+only), fan-out over two Switchboard processes on PostgreSQL and Redis (fanout2, skipped when they
+do not answer; BENCH_DATABASE_URL, BENCH_REDIS_URL), plus a bundle-size report. Results go to bench/results/ as Markdown and JSON.
 
 Options:
   --quick            1 repetition, 100 subscribers, 50 rooms of 4, 500 idle connections,

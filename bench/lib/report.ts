@@ -1,11 +1,13 @@
 /**
  * Renders a run as Markdown: the machine and how noisy it was, the targets, one table with every
- * figure per server and Switchboard's ratios to ws (naive) and to Socket.IO, the ramps step by
- * step, the delivery check, the Transport lab, the bundle sizes and the profile.
+ * figure per server and Switchboard's ratios to ws (naive) and to Socket.IO, Switchboard's
+ * fan-out over two processes beside its one-process figure, the ramps step by step, the delivery
+ * check, the Transport lab, the bundle sizes and the profile.
  */
 import { aggregate, BOUND, type Cell, evaluateTargets, fmt, NOISY, ratio, thousands } from './aggregate.js';
 import type { RunResults, ServerRep } from './results.js';
 import { spread } from './stats.js';
+import { compareTwoProcess } from './two-process-compare.js';
 import { CLIENT_NOTES, type Integrity, type RampResult, SERVER_LABELS, type WindowStats } from './types.js';
 
 function cellText(cell: Cell | undefined): string {
@@ -48,7 +50,7 @@ function median(values: number[]): number | null {
 function allWindows(results: RunResults): WindowStats[] {
   const out: WindowStats[] = [];
   for (const rep of results.reps) {
-    for (const f of rep.fanout) {
+    for (const f of rep.fanout2 ? [...rep.fanout, rep.fanout2] : rep.fanout) {
       out.push(f.fixed.window);
       for (const s of f.ramp?.steps ?? []) out.push(s.window);
     }
@@ -58,6 +60,28 @@ function allWindows(results: RunResults): WindowStats[] {
     }
     if (rep.setup) out.push(rep.setup.window);
   }
+  return out;
+}
+
+function renderTwoProcess(results: RunResults): string[] {
+  const f = results.plan.fanout2;
+  const out = ['## Fan-out over two processes (Switchboard over Redis)', ''];
+  if (results.fanout2.status !== 'measured') {
+    out.push(`${results.fanout2.status === 'skipped' ? 'Skipped' : 'Not run'}: ${results.fanout2.how}`, '');
+    return out;
+  }
+  out.push(
+    results.fanout2.how,
+    '',
+    `| ${thousands(f.subscribers)} subscribers, one room | One process | Two processes over Redis | Two ÷ one |`,
+    '| --- | --- | --- | --- |',
+  );
+  for (const row of compareTwoProcess(results)) {
+    out.push(
+      `| ${row.label} (${row.better} is better) | ${cellText(row.one)} | ${cellText(row.two)} | ${ratioText(row.ratio)} |`,
+    );
+  }
+  out.push('');
   return out;
 }
 
@@ -141,6 +165,8 @@ export function renderMarkdown(results: RunResults): string {
   }
   out.push('');
 
+  out.push(...renderTwoProcess(results));
+
   const failures = results.reps.flatMap((rep) =>
     rep.errors.map((e) => `${SERVER_LABELS[rep.kind]}, repetition ${rep.rep}: ${e}`),
   );
@@ -161,6 +187,11 @@ export function renderMarkdown(results: RunResults): string {
           `- ${SERVER_LABELS[rep.kind]}, rep ${rep.rep}, fan-out ${thousands(f.subscribers)} (deliveries/s): ${rampLine(f.ramp)}`,
         );
       }
+    }
+    if (rep.fanout2?.ramp) {
+      out.push(
+        `- ${SERVER_LABELS[rep.kind]}, rep ${rep.rep}, fan-out ${thousands(rep.fanout2.subscribers)} over two processes (deliveries/s): ${rampLine(rep.fanout2.ramp)}`,
+      );
     }
     if (rep.rooms?.ramp) {
       out.push(`- ${SERVER_LABELS[rep.kind]}, rep ${rep.rep}, rooms (msgs/s): ${rampLine(rep.rooms.ramp)}`);
@@ -198,6 +229,10 @@ export function renderMarkdown(results: RunResults): string {
         `fan-out ${thousands(f.subscribers)}`,
       );
     }
+    sum(
+      (rep) => rep.fanout2?.integrity,
+      `fan-out ${thousands(plan.fanout2.subscribers)}, two processes over Redis`,
+    );
     sum((rep) => rep.rooms?.integrity, 'many rooms');
   }
   out.push('');

@@ -9,6 +9,8 @@ export interface ServerRep {
   kind: ServerKind;
   rep: number;
   fanout: FanoutResult[];
+  /** Fan-out over two processes and Redis (fanout2; Switchboard only). */
+  fanout2: FanoutResult | null;
   rooms: RoomsResult | null;
   setup: SetupResult | null;
   idle: IdleResult | null;
@@ -30,11 +32,18 @@ export interface RunMeta {
   pids: number[];
 }
 
+/** Whether the two-process fan-out ran, and how (or why not), in words. */
+export interface Fanout2Status {
+  status: 'measured' | 'skipped' | 'not run';
+  how: string;
+}
+
 export interface RunResults {
   meta: RunMeta;
   plan: Plan;
   servers: ServerKind[];
   reps: ServerRep[];
+  fanout2: Fanout2Status;
   lab: LabRow[] | null;
   labError: string | null;
   bundle: BundleRow[];

@@ -12,8 +12,8 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'ws-coalesced': 'ws coalesced',
 };
 
-export type ScenarioName = 'fanout' | 'rooms' | 'idle' | 'setup' | 'lab';
-export const SCENARIOS: readonly ScenarioName[] = ['fanout', 'rooms', 'idle', 'setup', 'lab'];
+export type ScenarioName = 'fanout' | 'fanout2' | 'rooms' | 'idle' | 'setup' | 'lab';
+export const SCENARIOS: readonly ScenarioName[] = ['fanout', 'fanout2', 'rooms', 'idle', 'setup', 'lab'];
 
 /** A server under test, as the load generator needs it. */
 export interface Target {
@@ -21,13 +21,22 @@ export interface Target {
   /** http://127.0.0.1:port */
   url: string;
   pid: number;
+  /**
+   * Switchboard: whose users and rooms its clients use (see bench/load/fixtures.ts): the run's
+   * SQLite directory (absent) or the two-process scenario's PostgreSQL schema ('cluster').
+   */
+  store?: FixtureStore;
 }
+
+export type FixtureStore = 'sqlite' | 'cluster';
 
 /** CPU and placement figures of one measurement window. */
 export interface WindowStats {
   wallMs: number;
-  /** Server process CPU (utime + stime from /proc/<pid>/stat), all threads. */
+  /** Server process CPU (utime + stime from /proc/<pid>/stat), all threads (of every server process). */
   serverCpuMs: number;
+  /** With several server processes (fanout2): each one's share of serverCpuMs, in their order. */
+  serverCpuMsEach?: number[];
   /** The load generator's own CPU (process.cpuUsage), as % of one core. */
   loadGenCpuPct: number;
   /** Busy % of the load generator's core, all processes (from /proc/stat); null if unpinned. */
@@ -211,7 +220,11 @@ export interface FixturePlan {
 
 export type Request =
   | { op: 'prepare'; target: Target; fixtures: FixturePlan }
-  | { op: 'fanout'; target: Target; plan: FanoutPlan }
+  /**
+   * `peers`: the other processes of a cluster (fanout2). Subscribers are spread over target and
+   * peers in turn, the sender stays on target, and server CPU is summed over all of them.
+   */
+  | { op: 'fanout'; target: Target; plan: FanoutPlan; peers?: Target[] }
   | { op: 'rooms'; target: Target; plan: RoomsPlan }
   | { op: 'setup'; target: Target; plan: SetupPlan }
   | { op: 'idleOpen'; target: Target; plan: IdlePlan; count: number }

@@ -1,6 +1,7 @@
 /**
- * Switchboard's users and rooms, made once per data directory through the public HTTP API (the
- * way an app would), and kept for every later server process on that directory.
+ * Switchboard's users and rooms, made once per data store through the public HTTP API (the way an
+ * app would), and kept for every later server process on that store: the run's SQLite directory,
+ * and the two-process scenario's PostgreSQL schema (`cluster`), each with fixtures of its own.
  *
  * Users come from a pool: registering costs a scrypt hash (tens of ms of server CPU), so 2,000
  * distinct accounts would take most of the time budget. Room r's members are users 4r..4r+3
@@ -8,7 +9,7 @@
  * connection per room, like a person with several tabs.
  */
 import { randomBytes } from 'node:crypto';
-import type { FixturePlan } from '../lib/types.js';
+import type { FixturePlan, FixtureStore } from '../lib/types.js';
 
 export interface BenchUser {
   id: string;
@@ -27,12 +28,15 @@ export interface Fixtures {
 export const MEMBERS_PER_ROOM = 4;
 const PASSWORD = 'bench password 1';
 
-let fixtures: Fixtures | null = null;
+const fixtures = new Map<FixtureStore, Fixtures>();
 
-export function currentFixtures(): Fixtures {
-  if (!fixtures)
-    throw new Error('Switchboard fixtures are missing: the orchestrator must send "prepare" first');
-  return fixtures;
+export function currentFixtures(store: FixtureStore = 'sqlite'): Fixtures {
+  const f = fixtures.get(store);
+  if (!f)
+    throw new Error(
+      `Switchboard fixtures of the ${store} store are missing: the orchestrator must send "prepare" for it first`,
+    );
+  return f;
 }
 
 /** The pool user that is member `m` of room `r`. */
@@ -74,12 +78,13 @@ export async function prepareFixtures(
   url: string,
   plan: FixturePlan,
   progress: (line: string) => void,
+  store: FixtureStore = 'sqlite',
 ): Promise<{ users: number; rooms: number; ms: number }> {
   const started = performance.now();
   if (plan.users < MEMBERS_PER_ROOM)
     throw new Error(`the user pool needs at least ${MEMBERS_PER_ROOM} users`);
   const tag = randomBytes(3).toString('hex');
-  let f = fixtures;
+  let f = fixtures.get(store);
   if (!f) {
     progress(`registering ${plan.users} users (scrypt: the slow part of setup)`);
     const users = await inParallel(plan.users, 4, async (i) => {
@@ -100,7 +105,7 @@ export async function prepareFixtures(
       call(url, (users[i + 1] as BenchUser).token, 'POST', `/api/rooms/${fanRoom}/join`),
     );
     f = { users, fanRoom, rooms: [] };
-    fixtures = f;
+    fixtures.set(store, f);
   }
   const have = f.rooms.length;
   if (plan.rooms > have) {

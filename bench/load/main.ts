@@ -20,13 +20,14 @@ const serverPids = new Set<number>();
 
 async function handle(request: RequestMessage): Promise<unknown> {
   if ('target' in request) serverPids.add(request.target.pid);
+  if ('peers' in request) for (const peer of request.peers ?? []) serverPids.add(peer.pid);
   switch (request.op) {
     case 'prepare':
       return request.target.kind === 'switchboard'
-        ? prepareFixtures(request.target.url, request.fixtures, progress)
+        ? prepareFixtures(request.target.url, request.fixtures, progress, request.target.store)
         : null;
     case 'fanout':
-      return fanout(request.target, request.plan, progress, mark);
+      return fanout([request.target, ...(request.peers ?? [])], request.plan, progress, mark);
     case 'rooms':
       return rooms(request.target, request.plan, progress, mark);
     case 'setup':

@@ -64,16 +64,24 @@ const closeAll = async (clients: BenchClient[]) => {
   await sleep(PAUSE_MS);
 };
 
+/**
+ * One room of `plan.subscribers`, one of them sending. `targets` is one server, or the processes
+ * of a cluster (fanout2): subscriber i connects to targets[i % targets.length], so the sender
+ * (subscriber 0) is on the first, and a window's server CPU is the sum over all of them.
+ */
 export async function fanout(
-  target: Target,
+  targets: readonly Target[],
   plan: FanoutPlan,
   progress: Progress,
   mark: Mark = () => {},
 ): Promise<FanoutResult> {
+  const target = targets[0];
+  if (!target) throw new Error('fan-out needs a server to connect to');
+  const pids = targets.map((t) => t.pid);
   const n = plan.subscribers;
   const tracker = new Tracker(target.kind !== 'switchboard');
   const clients = await openMany(n, plan.concurrency, (i) =>
-    openClient(target, 'raw', i, { kind: 'fan' }, eventsFor(tracker)),
+    openClient(targets[i % targets.length] as Target, 'raw', i, { kind: 'fan' }, eventsFor(tracker)),
   );
   try {
     await sleep(PAUSE_MS);
@@ -88,7 +96,7 @@ export async function fanout(
     await drive(msgPerSec, plan.warmupMs, sendOne);
     tracker.openWindow();
     const arrivals = tracker.arrivals;
-    const window = startWindow(target.pid);
+    const window = startWindow(pids);
     await drive(msgPerSec, plan.windowMs, sendOne);
     const stats = window.end();
     const arrived = tracker.arrivals - arrivals;
@@ -115,7 +123,7 @@ export async function fanout(
             async step(rate) {
               tracker.openWindow();
               const closed = tracker.closedByServer;
-              const w = startWindow(target.pid);
+              const w = startWindow(pids);
               await drive(rate, plan.ramp?.stepMs ?? 1000, sendOne);
               const s = w.end();
               tracker.closeWindow();

@@ -24,20 +24,39 @@ export interface OpenWindow {
   end(): WindowStats;
 }
 
-export function startWindow(serverPid: number): OpenWindow {
+/** CPU of each server process, null when one of them is gone. */
+function serversCpuMs(pids: readonly number[]): number[] | null {
+  const each: number[] = [];
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    each.push(ms);
+  }
+  return each;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** Opens a window on one server process, or on several (pinned to the same core) summed. */
+export function startWindow(serverPids: number | readonly number[]): OpenWindow {
+  const pids = typeof serverPids === 'number' ? [serverPids] : serverPids;
   const startedAt = performance.now();
-  const serverCpu = processCpuMs(serverPid);
+  const serverCpu = serversCpuMs(pids);
   const ownCpu = process.cpuUsage();
   const serverCore = SERVER_CORE === null ? null : coreTimes(SERVER_CORE);
   const loadGenCore = LOADGEN_CORE === null ? null : coreTimes(LOADGEN_CORE);
   return {
     end() {
       const wallMs = performance.now() - startedAt;
-      const serverCpuEnd = processCpuMs(serverPid);
+      const serverCpuEnd = serversCpuMs(pids);
       const own = process.cpuUsage(ownCpu);
       const serverCoreEnd = SERVER_CORE === null ? null : coreTimes(SERVER_CORE);
       const loadGenCoreEnd = LOADGEN_CORE === null ? null : coreTimes(LOADGEN_CORE);
-      const serverCpuMs = serverCpu === null || serverCpuEnd === null ? Number.NaN : serverCpuEnd - serverCpu;
+      const each =
+        serverCpu === null || serverCpuEnd === null
+          ? pids.map(() => Number.NaN)
+          : serverCpuEnd.map((ms, i) => ms - (serverCpu[i] as number));
+      const serverCpuMs = sum(each);
       const loadGenCpuPct = ((own.user + own.system) / 1000 / wallMs) * 100;
       const loadGenCorePct = busyPct(loadGenCore, loadGenCoreEnd);
       let serverCoreOtherPct: number | null = null;
@@ -51,6 +70,7 @@ export function startWindow(serverPid: number): OpenWindow {
       return {
         wallMs,
         serverCpuMs,
+        ...(pids.length > 1 ? { serverCpuMsEach: each } : {}),
         loadGenCpuPct,
         loadGenCorePct,
         serverCoreOtherPct,

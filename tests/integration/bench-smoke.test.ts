@@ -7,6 +7,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SERVERS = ['switchboard', 'socketio', 'ws-naive', 'ws-coalesced'];
@@ -87,6 +89,34 @@ describe('npm run bench -- --smoke', () => {
     }
   });
 
+  it('measures the fan-out over two processes on PostgreSQL and Redis, beside one process, and cleans up', async () => {
+    expect(results.fanout2.status, results.fanout2.how).toBe('measured');
+    const [rep] = repsOf('switchboard');
+    const two = rep.fanout2;
+    expect(two.subscribers).toBe(rep.fanout[0].subscribers);
+    expect(two.fixed.deliveriesPerSec).toBeGreaterThan(0);
+    expect(two.fixed.window.serverCpuMsEach).toHaveLength(2);
+    expect(two.integrity.acked).toBeGreaterThan(0);
+    expect(two.integrity.acked).toBe(two.integrity.sent);
+    expect(two.integrity.ackedNotDelivered).toBe(0);
+    const cpu = results.twoProcess.rows.find((row: any) => row.id === 'cpu');
+    expect(cpu.ratio).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'latest-smoke.md'), 'utf8')).toContain('## Fan-out over two processes');
+
+    const schema = /schema (bench_[0-9a-f]+)/.exec(results.fanout2.how)?.[1];
+    const prefix = /key prefix (bench[0-9a-f]+:)/.exec(results.fanout2.how)?.[1];
+    expect(schema && prefix).toBeTruthy();
+    const db = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/test' });
+    await db.connect();
+    const left = await db.query('SELECT 1 FROM information_schema.schemata WHERE schema_name = $1', [schema]);
+    await db.end();
+    expect(left.rowCount).toBe(0);
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const [, keys] = await redis.scan('0', 'MATCH', `${prefix}*`, 'COUNT', 10_000);
+    redis.disconnect();
+    expect(keys).toEqual([]);
+  });
+
   it('measures bytes on the wire over WebSocket and long-polling with the Transport lab', () => {
     const byTransport = Object.fromEntries(results.lab.map((row: any) => [row.transport, row]));
     expect(byTransport.websocket.bytesPerMessage).toBeGreaterThan(0);
@@ -102,7 +132,7 @@ describe('npm run bench -- --smoke', () => {
   });
 
   it('leaves no process and no temporary build behind', () => {
-    expect(results.meta.pids.length).toBeGreaterThanOrEqual(9);
+    expect(results.meta.pids.length).toBeGreaterThanOrEqual(11);
     expect(results.meta.pids.filter(stillRunning)).toEqual([]);
     expect(existsSync(join('bench/results', `.servers-${orchestratorPid}`))).toBe(false);
   });

@@ -23,8 +23,12 @@ import {
 /** A unique clientMsgId prefix for this load generator: message numbers restart with it. */
 const idPrefix = `b${Math.random().toString(36).slice(2, 8)}-`;
 
-function switchboardSeat(who: Membership, index: number): { user: BenchUser; stream: string | null } {
-  const f: Fixtures = currentFixtures();
+function switchboardSeat(
+  target: Target,
+  who: Membership,
+  index: number,
+): { user: BenchUser; stream: string | null } {
+  const f: Fixtures = currentFixtures(target.store);
   if (who.kind === 'fan')
     return { user: f.users[index % f.users.length] as BenchUser, stream: `room:${f.fanRoom}` };
   if (who.kind === 'room') {
@@ -36,7 +40,7 @@ function switchboardSeat(who: Membership, index: number): { user: BenchUser; str
 }
 
 export function openSwitchboardRaw(target: Target, index: number, who: Membership, events: ClientEvents) {
-  const { user, stream } = switchboardSeat(who, index);
+  const { user, stream } = switchboardSeat(target, who, index);
   return opening<BenchClient>(`Switchboard connection ${index}`, (ready, fail) => {
     const ws = new WebSocket(wsUrlOf(target, '/ws'), wsOptions);
     let open = false;
@@ -99,7 +103,7 @@ export function openSwitchboardRaw(target: Target, index: number, who: Membershi
 }
 
 export function openSwitchboardSdk(target: Target, index: number, who: Membership, events: ClientEvents) {
-  const { user, stream } = switchboardSeat(who, index);
+  const { user, stream } = switchboardSeat(target, who, index);
   return opening<BenchClient>(`Switchboard SDK client ${index}`, (ready, fail) => {
     const client = createClient({
       url: wsUrlOf(target, '/ws'),
