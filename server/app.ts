@@ -82,7 +82,12 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('auth', auth);
     // The cookie is sent with cross-site requests too; a state change must come from our pages.
     const origin = c.req.header('origin');
-    if (token && !SAFE_METHODS.has(c.req.method) && origin !== undefined && !deps.origins.allows(c, origin)) {
+    if (
+      token &&
+      !SAFE_METHODS.has(c.req.method) &&
+      origin !== undefined &&
+      !deps.origins.allows(c.req, origin)
+    ) {
       return apiError(c, 403, 'bad_origin', `requests from ${origin} may not use this session`);
     }
     await next();
@@ -96,7 +101,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.use('/api/push', apiKey);
   app.route('/api/push', pushRoutes(deps));
   app.route('/api', jobRoutes({ storage: deps.storage, demo: deps.demo, apiKey }));
-  app.route('/api/admin', adminRoutes({ ...deps, publicOrigin: deps.origins.selfOrigin }));
+  app.route('/api/admin', adminRoutes({ ...deps, publicOrigin: (c) => deps.origins.selfOrigin(c.req) }));
   app.route('/api/support', supportRoutes(deps));
   app.route('/api/widget', widgetRoutes(deps));
   const polls = createPollHandlers(deps);

@@ -2,9 +2,10 @@
  * Wires storage, broker, hub, transports and routes into a listening server. `main.ts` calls it
  * with the environment's config; tests call it in-process with their own.
  */
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createSessions } from './auth/sessions.js';
@@ -75,8 +76,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const sites = createSiteDirectory(storage);
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
   const metrics = createMetrics();
-  const ws = createWebSocketTransport({ hub, sessions, origins, log, metrics, sites });
   let draining = false;
+  const ws = createWebSocketTransport({
+    hub,
+    sessions,
+    origins,
+    log,
+    metrics,
+    sites,
+    draining: () => draining,
+  });
   const app = createApp({
     draining: () => draining,
     storage,
@@ -102,6 +111,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     s.once('error', reject);
   });
+  routeUpgrades(server, ws.upgrade);
   countPollingBytes(server, metrics);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -131,6 +141,27 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       return stopping;
     },
   };
+}
+
+/**
+ * `/ws` upgrades go to the WebSocket transport; every other upgrade (the article API's routes) to
+ * @hono/node-server's listener, which stays the only other one, so that it still refuses an
+ * upgrade no route took.
+ */
+function routeUpgrades(
+  server: HttpServer,
+  ours: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean,
+): void {
+  const others = server.listeners('upgrade') as ((
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) => void)[];
+  server.removeAllListeners('upgrade');
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (ours(req, socket, head)) return;
+    for (const listener of others) listener.call(server, req, socket, head);
+  });
 }
 
 const POLL_PATHS: Record<string, WireTransport> = {

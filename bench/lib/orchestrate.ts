@@ -96,9 +96,9 @@ export async function idleScenario(run: Runner, kind: ServerKind): Promise<IdleR
   }
 }
 
-/** Later repetitions start the ramp two rungs below the best the server reached before. */
+/** Later repetitions start the ramp one rung below the best the server reached before. */
 export const rampFrom = (ramp: RampPlan | null, best: number | undefined): RampPlan | null =>
-  ramp && { ...ramp, startIndex: best === undefined ? 0 : Math.max(0, best - 2) };
+  ramp && { ...ramp, startIndex: best === undefined ? 0 : Math.max(0, best - 1) };
 
 export async function runServer(run: Runner, kind: ServerKind, rep: ServerRep, best: Map<string, number>) {
   const { plan, options, lg } = run;

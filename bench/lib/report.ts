@@ -177,7 +177,7 @@ export function renderMarkdown(results: RunResults): string {
   out.push(
     '## Ramps, step by step',
     '',
-    `Each step sends for ${plan.fanout.find((f) => f.ramp)?.ramp?.stepMs ?? plan.rooms.ramp?.stepMs} ms and passes when ≥ ${(plan.rooms.ramp?.passShare ?? 0.95) * 100} % of its deliveries (rooms: acks or echoes) arrive by the end of a short grace, p99 ≤ ${plan.rooms.ramp?.p99BoundMs ?? 250} ms and the server closed no connection. ✓ passed, ✗ failed; a failed step whose window was noisy or load generator bound runs once more after the backlog drains, otherwise a failure ends the ramp. Later repetitions start two rungs below the previous best (and step down two more if that fails at once).`,
+    `Each step sends for ${plan.fanout.find((f) => f.ramp)?.ramp?.stepMs ?? plan.rooms.ramp?.stepMs} ms and passes when ≥ ${(plan.rooms.ramp?.passShare ?? 0.95) * 100} % of its deliveries (rooms: acks or echoes) arrive by the end of a short grace, p99 ≤ ${plan.rooms.ramp?.p99BoundMs ?? 250} ms and the server closed no connection. ✓ passed, ✗ failed; a failed step whose window was noisy or load generator bound runs once more after the backlog drains, otherwise a failure ends the ramp. Later repetitions start one rung below the previous best (and step down two more if that fails at once).`,
     '',
   );
   for (const rep of results.reps) {

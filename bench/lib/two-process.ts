@@ -29,7 +29,7 @@ export function describeTwoProcess(plan: Plan, services: ClusterServices, pinned
     ? 'both pinned to core 0, the core the one-process server has to itself (the load generator owns core 1, and this machine has two), so the pair shares one core: the figure is the cost of the Redis hop and of a second process, not added capacity'
     : 'not pinned';
   const ramp = f.ramp
-    ? 'then the same ramp to saturation (its first repetition starts two rungs below the one-process best)'
+    ? 'then the same ramp to saturation (its first repetition starts one rung below the one-process best)'
     : 'fixed load only (no ramp in this mode, to keep the run short)';
   return `Two fresh Switchboard processes per repetition, A and B, on ${services.where}; ${placement}. ${n.toLocaleString('en-US')} subscribers in one room, alternately on A and B (${(n / 2).toLocaleString('en-US')} each), the sender on A: A delivers to its own from memory, B receives each message once over Redis pub/sub. The same load as the one-process fan-out: ${f.deliveriesPerSec.toLocaleString('en-US')} deliveries/s (${fmt(msgPerSec)} msg/s), ${ramp}. Server CPU is A's and B's summed; Redis's and PostgreSQL's own CPU is not counted. Users (a pool of ${plan.fixtures.users}) are registered on A and connect to either (sessions are in the shared database). The one-process figure stores in SQLite (FULL), the two-process one in PostgreSQL: a cost per message, not per delivery.`;
 }

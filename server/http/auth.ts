@@ -36,7 +36,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       httpOnly: true,
       sameSite: 'Lax',
       path: '/',
-      secure: deps.origins.selfOrigin(c).startsWith('https:'),
+      secure: deps.origins.selfOrigin(c.req).startsWith('https:'),
       maxAge: Math.floor(SESSION_TTL_MS / 1000),
     });
   };

@@ -27,6 +27,8 @@ type State = 'hello' | 'authenticating' | 'open' | 'closed';
 
 /** A lab run sends at most a few hundred messages at a few per second. */
 const LAB_SEND_RATE = { burst: 1000, refillMs: 10 };
+/** Where a session's send and typing chains start: one settled promise shared by every session. */
+const SETTLED: Promise<void> = Promise.resolve();
 
 export interface SessionOptions {
   /**
@@ -48,8 +50,8 @@ export class Session implements SubscriptionOwner {
   private readonly allowed = new Set<string>();
   private readonly errorTimes: number[] = [];
   private readonly early: ClientFrame[] = [];
-  private sendChain: Promise<void> = Promise.resolve();
-  private typingChain: Promise<void> = Promise.resolve();
+  private sendChain: Promise<void> = SETTLED;
+  private typingChain: Promise<void> = SETTLED;
   private busy = 0;
   private readonly idleWaiters: (() => void)[] = [];
   private helloTimer: NodeJS.Timeout | undefined;
@@ -198,6 +200,8 @@ export class Session implements SubscriptionOwner {
       return;
     }
     clearTimeout(this.helloTimer);
+    // A cleared timer still holds its callback and this session's scope: let it go.
+    this.helloTimer = undefined;
     this.state = 'open';
     this.hub.registerUser(this);
     const user = this.identity;

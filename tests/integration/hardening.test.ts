@@ -50,6 +50,32 @@ describe('origin check on cookie-authenticated upgrades', () => {
     expect(await upgradeStatus({ cookie: user.cookie, origin: makeOrigin() })).toBe(403);
   });
 
+  it('says why in the API’s JSON error shape, and closes the connection', async () => {
+    const res = await new Promise<{ status: number; type: string; body: string }>((resolve, reject) => {
+      const ws = new WebSocket(`${server.wsUrl}?lab=abc`, {
+        headers: { cookie: user.cookie, origin: 'http://evil.example' },
+      });
+      ws.once('unexpected-response', (_req, r) => {
+        let body = '';
+        r.on('data', (chunk: Buffer) => {
+          body += chunk.toString();
+        });
+        r.on('end', () =>
+          resolve({ status: r.statusCode ?? 0, type: String(r.headers['content-type']), body }),
+        );
+      });
+      ws.once('upgrade', () => reject(new Error('the upgrade was accepted')));
+      ws.once('error', (err) => {
+        if (!String(err).includes('Unexpected server response')) reject(err);
+      });
+    });
+    expect(res.status).toBe(403);
+    expect(res.type).toMatch(/^application\/json/);
+    expect(JSON.parse(res.body)).toEqual({
+      error: { code: 'bad_origin', message: 'origin http://evil.example may not open a session socket' },
+    });
+  });
+
   it('lets a token client (no cookie, so nothing ambient to steal) connect from anywhere', async () => {
     expect(await upgradeStatus({ origin: 'http://evil.example' })).toBe(101);
   });

@@ -101,6 +101,8 @@ describe('two processes on PostgreSQL and Redis', () => {
     await until(() => seenB.some((m) => m.text === 'from A'), 5000, 'B sees A');
     onB.send('room:general', 'from B');
     await until(() => seenA.some((m) => m.text === 'from B'), 5000, 'A sees B');
+    // B's own message reaches B too, but not necessarily before it reaches A.
+    await until(() => seenB.some((m) => m.text === 'from B'), 5000, 'B sees its own');
     expect(seqs(seenA)).toEqual([1, 2]);
     expect(seqs(seenB)).toEqual([1, 2]);
     onA.close();
