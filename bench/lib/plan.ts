@@ -70,7 +70,7 @@ export function makePlan(mode: Mode): Plan {
             {
               subscribers: 100,
               deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
-              warmupMs: 800,
+              warmupMs: 600,
               windowMs: 1200,
               ramp: null,
               concurrency: 100,
@@ -78,7 +78,7 @@ export function makePlan(mode: Mode): Plan {
             {
               subscribers: 1000,
               deliveriesPerSec: FIXED_DELIVERIES_PER_SEC,
-              warmupMs: 800,
+              warmupMs: 600,
               windowMs: 1500,
               ramp: ramp({ start: 45 }),
               concurrency: 100,
@@ -88,17 +88,17 @@ export function makePlan(mode: Mode): Plan {
             rooms: 500,
             members: 4,
             perMemberRate: 0.5,
-            warmupMs: 800,
+            warmupMs: 600,
             windowMs: 1500,
             ramp: ramp({ start: 2250 }),
             concurrency: 100,
           },
           idle: { connections: 5000, concurrency: 200, rooms: 500 },
-          idleSettleMs: 3000,
+          idleSettleMs: 2000,
           pauseMs: 300,
           quietBudgetMs: 90_000,
           setup: { connections: 2000, concurrency: 50 },
-          lab: { messages: 50, ratePerSec: 20, idleMs: 20_000 },
+          lab: { messages: 50, ratePerSec: 20, idleMs: 10_000 },
         },
         false,
       );
@@ -198,7 +198,7 @@ do not answer; BENCH_DATABASE_URL, BENCH_REDIS_URL), plus a bundle-size report. 
 
 Options:
   --quick            1 repetition, 100 subscribers, 50 rooms of 4, 500 idle connections,
-                     200 connections (about 80 s on a quiet 2-core machine, plus a build)
+                     200 connections (about 90 s on a quiet 2-core machine, plus a build)
   --smoke            a few seconds of each scenario with tiny sizes (used by the smoke test);
                      runs Switchboard from its sources
   --reps N           repetitions (default 3; --quick and --smoke 1); medians with min and max
@@ -212,7 +212,7 @@ Options:
   --help             this text
 
 The default run (3 repetitions, 1,000 subscribers, 500 rooms of 4, 5,000 idle connections) takes
-about 8 minutes on a quiet 2-core machine, plus a build when dist/ is older than the sources, and
+about 6½ minutes on a quiet 2-core machine, plus a build when dist/ is older than the sources, and
 longer when other work shares the machine (it waits up to 90 s in all for quiet moments, and marks
 figures measured while other processes were busy as noisy). Everything it starts stops by itself,
 also on Ctrl-C.
