@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { Hono } from 'hono';
 import { parse as parseCookie } from 'hono/utils/cookie';
 import * as wsExports from 'ws';
-import { type WebSocket, WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import { decodeClientFrame, encodeFrame } from '../../shared/codec.js';
 import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js';
 import { Limits } from '../../shared/limits.js';
@@ -250,6 +250,17 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     return sessions.resolve(token);
   }
 
+  /** A handler that logs what it throws instead of ending the process (ws would rethrow it). */
+  function guarded<A extends unknown[]>(handler: (...args: A) => void): (...args: A) => void {
+    return (...args) => {
+      try {
+        handler(...args);
+      } catch (err) {
+        log.error('ws.handler_error', { error: errorText(err) });
+      }
+    };
+  }
+
   function open(ws: WebSocket, socket: Socket, auth: AuthSession | null, query: URLSearchParams): void {
     const lab = query.get('lab');
     const labRun = lab && /^[A-Za-z0-9_-]{8,64}$/.test(lab) ? lab : null;
@@ -261,26 +272,32 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
       auth ? userIdentity(auth) : null,
       { siteKey: query.get('site') },
     );
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        session.close('unsupported_data', 'binary frames are not accepted; send JSON text frames');
-        return;
-      }
-      // ws hands a text message over as one Buffer (binaryType 'nodebuffer'), UTF-8 already checked.
-      const bytes = Array.isArray(data)
-        ? Buffer.concat(data)
-        : Buffer.isBuffer(data)
-          ? data
-          : Buffer.from(data);
-      const decoded = decodeClientFrame(bytes.toString());
-      if (decoded.ok) session.receive(decoded.frame);
-      else session.reject(decoded.error);
-    });
-    ws.on('close', (code) => {
-      metrics.untrack(socket);
-      // What this one connection cost on the wire, upgrade handshake included.
-      session.closed(code, { bytesIn: socket.bytesRead, bytesOut: socket.bytesWritten });
-    });
+    ws.on(
+      'message',
+      guarded((data: RawData, isBinary: boolean) => {
+        if (isBinary) {
+          session.close('unsupported_data', 'binary frames are not accepted; send JSON text frames');
+          return;
+        }
+        // ws hands a text message over as one Buffer (binaryType 'nodebuffer'), UTF-8 already checked.
+        const bytes = Array.isArray(data)
+          ? Buffer.concat(data)
+          : Buffer.isBuffer(data)
+            ? data
+            : Buffer.from(data);
+        const decoded = decodeClientFrame(bytes.toString());
+        if (decoded.ok) session.receive(decoded.frame);
+        else session.reject(decoded.error);
+      }),
+    );
+    ws.on(
+      'close',
+      guarded((code: number) => {
+        metrics.untrack(socket);
+        // What this one connection cost on the wire, upgrade handshake included.
+        session.closed(code, { bytesIn: socket.bytesRead, bytesOut: socket.bytesWritten });
+      }),
+    );
     ws.on('error', (err) => log.warn('ws.error', { error: errorText(err) }));
   }
 
@@ -304,7 +321,12 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
         }
         wss.handleUpgrade(req, socket, head, (ws) => {
           socket.off('error', ignore);
-          open(ws, socket as Socket, result, query);
+          try {
+            open(ws, socket as Socket, result, query);
+          } catch (err) {
+            log.error('ws.handler_error', { error: errorText(err) });
+            ws.terminate();
+          }
         });
       },
       (err) => {
