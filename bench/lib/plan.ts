@@ -40,7 +40,7 @@ export interface Plan {
 
 const ramp = (over: Partial<RampPlan> & Pick<RampPlan, 'start'>): RampPlan => ({
   factor: 1.5,
-  stepMs: 600,
+  stepMs: 500,
   graceMs: 300,
   maxSteps: 14,
   passShare: 0.95,
@@ -96,7 +96,7 @@ export function makePlan(mode: Mode): Plan {
           idle: { connections: 5000, concurrency: 200, rooms: 500 },
           idleSettleMs: 2000,
           pauseMs: 300,
-          quietBudgetMs: 90_000,
+          quietBudgetMs: 60_000,
           setup: { connections: 2000, concurrency: 50 },
           lab: { messages: 50, ratePerSec: 20, idleMs: 10_000 },
         },
@@ -134,7 +134,7 @@ export function makePlan(mode: Mode): Plan {
           setup: { connections: 200, concurrency: 25 },
           lab: { messages: 20, ratePerSec: 20, idleMs: 5000 },
         },
-        true,
+        false,
       );
     case 'smoke':
       return withFanout2(
@@ -212,8 +212,8 @@ Options:
   --help             this text
 
 The default run (3 repetitions, 1,000 subscribers, 500 rooms of 4, 5,000 idle connections) takes
-about 6½ minutes on a quiet 2-core machine, plus a build when dist/ is older than the sources, and
-longer when other work shares the machine (it waits up to 90 s in all for quiet moments, and marks
+about 6 minutes on a quiet 2-core machine, plus a build when dist/ is older than the sources, and
+longer when other work shares the machine (it waits up to 60 s in all for quiet moments, and marks
 figures measured while other processes were busy as noisy). Everything it starts stops by itself,
 also on Ctrl-C.
 `;
