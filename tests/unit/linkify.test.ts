@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { linkify, type Segment, safeHref } from '../../web/app/linkify.js';
+import { linkify, type Segment, safeHref } from '../../shared/linkify.js';
 
 const links = (segments: Segment[]) => segments.filter((s) => s.kind === 'link');
 const joined = (segments: Segment[]) => segments.map((s) => s.text).join('');

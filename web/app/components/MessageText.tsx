@@ -3,7 +3,7 @@
  * `linkify` returns data and each part becomes a text node or an <a> built here.
  */
 import { useMemo } from 'preact/hooks';
-import { linkify } from '../linkify.js';
+import { linkify } from '../../../shared/linkify.js';
 
 export function MessageText({ text }: { text: string }) {
   const segments = useMemo(() => linkify(text), [text]);

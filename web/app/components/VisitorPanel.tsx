@@ -7,8 +7,8 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useMemo } from 'preact/hooks';
 import type { VisitorContext } from '../../../shared/api.js';
+import { safeHref } from '../../../shared/linkify.js';
 import type { Catalog, Lang } from '../i18n.js';
-import { safeHref } from '../linkify.js';
 import type { Conversation, PageVisit } from '../models/conversation.js';
 import { summarizeUserAgent } from '../useragent.js';
 import { Icon } from './Icon.js';

@@ -12,10 +12,10 @@
  */
 import { computed, type ReadonlySignal, signal } from '@preact/signals';
 import type { JobView } from '../../../shared/api.js';
+import { safeHref } from '../../../shared/linkify.js';
 import type { EventFrame } from '../../../shared/protocol.js';
 import type { SwitchboardClient } from '../../client/index.js';
 import type { Api, ApiResult } from '../api.js';
-import { safeHref } from '../linkify.js';
 
 export const userStream = (userId: string): string => `user:${userId}`;
 

@@ -1,5 +1,5 @@
 /** Message text as text nodes; only http(s) URLs become links (see ../linkify.ts). */
-import { linkify } from '../linkify.js';
+import { linkify } from '../../../../shared/linkify.js';
 
 export function MessageText({ text }: { text: string }) {
   return (

@@ -1,3 +1,7 @@
+/*
+ * Shared by the SPA and the support widget, which renders customers' messages with the same rules.
+ * It lives in shared/ because the widget imports nothing from the SPA.
+ */
 /**
  * Splits message text into plain text and links. Only http: and https: URLs become links, and
  * only after `new URL` accepts them; anything else (javascript:, data:, a broken URL) stays text.
