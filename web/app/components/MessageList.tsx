@@ -3,14 +3,13 @@
  * pushed events at the bottom, this tab's unsent messages after them. Stays pinned to the bottom
  * while the reader is there, and keeps the reader's place when older messages are put above.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { Catalog, Lang } from '../i18n.js';
 import type { LocalSend, RoomChat } from '../models/chat.js';
 import { EventItem } from './EventItem.js';
 import { MessageItem } from './MessageItem.js';
+import { useHistoryScroll } from './useHistoryScroll.js';
 
-/** How close to an edge (px) counts as being at it. */
-const EDGE = 64;
 /** A message this soon after the previous one by the same author continues it. */
 const CONTINUE_MS = 5 * 60_000;
 
@@ -22,8 +21,6 @@ export interface MessageListProps {
 }
 
 export function MessageList({ chat, me, t, lang }: MessageListProps) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const place = useRef({ first: 0, height: 0, atBottom: true, locals: 0 });
   const messages = chat.messages.value;
   const local = chat.local.value;
   const status = chat.status.value;
@@ -50,43 +47,12 @@ export function MessageList({ chat, me, t, lang }: MessageListProps) {
     [local, lastSeq],
   );
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const p = place.current;
-    const first = messages[0]?.seq ?? 0;
-    if (p.first > 0 && first > 0 && first < p.first) {
-      // Older messages went in above: keep what the reader was looking at where it was.
-      el.scrollTop += el.scrollHeight - p.height;
-    } else if (p.atBottom || local.length > p.locals) {
-      el.scrollTop = el.scrollHeight;
-      p.atBottom = true;
-    }
-    p.first = first;
-    p.height = el.scrollHeight;
-    p.locals = local.length;
-  }, [messages, local, status]);
-
-  // The composer growing, or the window resizing, must not lift the newest message out of view.
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
-      if (place.current.atBottom) el.scrollTop = el.scrollHeight;
-      place.current.height = el.scrollHeight;
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
-    place.current.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
-    if (el.scrollTop < EDGE && chat.hasMore.peek() && chat.olderStatus.peek() !== 'loading') {
-      void chat.loadOlder();
-    }
-  };
+  // A new message of this tab's own (its local send) takes the reader to the bottom.
+  const { scroller, onScroll } = useHistoryScroll(chat, messages[0]?.seq ?? 0, local.length, [
+    messages,
+    local,
+    status,
+  ]);
 
   const meRef = { id: me.id, name: me.name };
   let previous: { id: string; ts: number } | null = null;

@@ -4,15 +4,14 @@
  * visitor), this tab's unsent replies and notes, and "Seen" under the newest agent reply once the
  * visitor's read receipt covers it. Stays pinned to the bottom while the reader is there.
  */
-import { useEffect, useLayoutEffect, useMemo, useRef } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { LogFrame, MsgFrame } from '../../../shared/protocol.js';
 import type { Catalog, Lang } from '../i18n.js';
 import type { LocalSend } from '../models/chat.js';
 import { type Conversation, isVisitorId } from '../models/conversation.js';
 import { Avatar } from './Avatar.js';
 import { MessageText } from './MessageText.js';
-
-const EDGE = 64;
+import { useHistoryScroll } from './useHistoryScroll.js';
 
 type Item =
   | { kind: 'msg'; key: string; ts: number; msg: MsgFrame; note: boolean }
@@ -40,8 +39,6 @@ export function SupportTimeline({
   lang,
 }: SupportTimelineProps) {
   const { chat, notes } = conversation;
-  const scroller = useRef<HTMLDivElement>(null);
-  const place = useRef({ first: 0, height: 0, atBottom: true, count: 0 });
   const rawMessages = chat.messages.value;
   const rawNotes = notes.messages.value;
   const messages = useMemo(() => msgs(rawMessages), [rawMessages]);
@@ -89,40 +86,12 @@ export function SupportTimeline({
   const lastAgentSeq = messages.findLast((m) => !isVisitorId(m.from.id))?.seq ?? 0;
   const seenSeq = lastAgentSeq > 0 && visitorReadSeq >= lastAgentSeq ? lastAgentSeq : 0;
 
-  useLayoutEffect(() => {
-    const el = scroller.current;
-    if (!el) return;
-    const p = place.current;
-    const first = messages[0]?.seq ?? 0;
-    if (p.first > 0 && first > 0 && first < p.first) {
-      el.scrollTop += el.scrollHeight - p.height;
-    } else if (p.atBottom || items.length > p.count) {
-      el.scrollTop = el.scrollHeight;
-      p.atBottom = true;
-    }
-    p.first = first;
-    p.height = el.scrollHeight;
-    p.count = items.length;
-  }, [items, seenSeq, status]);
-
-  useEffect(() => {
-    const el = scroller.current;
-    if (!el || typeof ResizeObserver === 'undefined') return;
-    const observer = new ResizeObserver(() => {
-      if (place.current.atBottom) el.scrollTop = el.scrollHeight;
-      place.current.height = el.scrollHeight;
-    });
-    observer.observe(el);
-    return () => observer.disconnect();
-  }, []);
-
-  const onScroll = () => {
-    const el = scroller.current;
-    if (!el) return;
-    place.current.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
-    if (el.scrollTop < EDGE && chat.hasMore.peek() && chat.olderStatus.peek() !== 'loading')
-      void chat.loadOlder();
-  };
+  // Any new item (the visitor's message, a colleague's reply or note) takes the reader down.
+  const { scroller, onScroll } = useHistoryScroll(chat, messages[0]?.seq ?? 0, items.length, [
+    items,
+    seenSeq,
+    status,
+  ]);
 
   const line = (item: Item) => {
     const author = item.kind === 'msg' ? item.msg.from : me;
