@@ -54,6 +54,14 @@ export const SubFrame = v.object({
   stream: Stream,
   /** The last seq the client holds; omitted when it holds nothing yet (live from now). */
   after: v.optional(Seq),
+  /**
+   * Long-polling only (WebSocket ignores it): the stream's entry in the last poll answer's
+   * `known`, naming the presence and latest-value state the client holds. A poll whose snapshot
+   * of that state is the same is not woken by it, and the snapshot is not sent again.
+   */
+  known: v.optional(
+    v.pipe(v.string('known must be a string'), v.maxLength(64, 'known is at most 64 characters')),
+  ),
 });
 export const UnsubFrame = v.object({ type: v.literal('unsub'), stream: Stream });
 export const SendFrame = v.object({
@@ -262,6 +270,37 @@ export const ServerFrame = v.variant('type', [
   PongFrame,
 ]);
 export type ServerFrame = v.InferOutput<typeof ServerFrame>;
+
+// ---- long-polling envelopes ----------------------------------------------------------------
+
+/** The body of `POST /api/poll` and `POST /api/poll/send`: client frames in an HTTP request. */
+export const PollRequest = v.object({
+  /** The client's id for this tab: it keys presence and the one-poll-at-a-time rule. */
+  cid: v.pipe(
+    v.string('cid must be a string'),
+    v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'cid must be 8-64 of A-Z a-z 0-9 _ -'),
+  ),
+  frames: v.pipe(
+    v.array(v.unknown(), 'frames must be an array'),
+    v.maxLength(500, 'at most 500 frames per request'),
+  ),
+  /** false: answer as soon as the frames are handled (a client's first poll, or new streams). */
+  hold: v.optional(v.boolean('hold must be true or false'), true),
+});
+export type PollRequest = v.InferOutput<typeof PollRequest>;
+
+/**
+ * A poll's answer. `frames` are server frames, each decoded on its own like a WebSocket frame.
+ * `known` maps each stream this poll caught up to a short opaque value naming the ephemeral state
+ * (presence, latest values) the client holds after these frames; the next poll sends it back as
+ * the stream's `sub.known`. `close` ends the "connection" with a close code.
+ */
+export const PollAnswer = v.object({
+  frames: v.array(v.unknown()),
+  close: v.optional(v.object({ code: v.number(), reason: v.string() })),
+  known: v.optional(v.record(v.string(), v.string())),
+});
+export type PollAnswer = v.InferOutput<typeof PollAnswer>;
 export type MsgFrame = v.InferOutput<typeof MsgFrame>;
 export type EventFrame = v.InferOutput<typeof EventFrame>;
 export type JobFrame = v.InferOutput<typeof JobFrame>;

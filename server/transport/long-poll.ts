@@ -7,14 +7,17 @@
  *   POST /api/poll       {cid, frames, hold?}  held until something is deliverable, or POLL_HOLD_MS
  *   POST /api/poll/send  {cid, frames}         answered once its frames are handled (sends acked)
  *
- * Both answer `{frames: ServerFrame[], close?: {code, reason}}`. The Transport lab's strawman,
- * naive short polling, is the first route never held (`/api/lab/short-poll`).
+ * Both answer `{frames: ServerFrame[], close?: {code, reason}, known?: {[stream]: string}}`
+ * (`PollAnswer` in shared/protocol.ts). A held poll answers early only with news: what the
+ * client lacks (log entries past its cursors, a presence or latest-value state other than the
+ * one its `sub.known` names, live typing and reads) or asked for (acks, errors); see
+ * poll-news.ts. The Transport lab's strawman, naive short polling, is the first route never held
+ * (`/api/lab/short-poll`).
  */
 import { type Context, Hono } from 'hono';
-import * as v from 'valibot';
 import { decodeClientValue } from '../../shared/codec.js';
 import { CloseCode, type CloseName } from '../../shared/codes.js';
-import type { ServerFrame } from '../../shared/protocol.js';
+import { type PollAnswer, PollRequest, type ServerFrame } from '../../shared/protocol.js';
 import { type AppEnv, readJson } from '../http/env.js';
 import { siteCors } from '../http/site-cors.js';
 import type { Conn } from '../hub/conn.js';
@@ -23,46 +26,32 @@ import { userIdentity } from '../hub/identity.js';
 import { randomId } from '../ids.js';
 import type { Metrics, WireTransport } from '../metrics/metrics.js';
 import type { SiteDirectory } from '../support/sites.js';
+import { PollNews } from './poll-news.js';
 
-export const PollBody = v.object({
-  /** The client's id for this tab: it keys presence and the one-poll-at-a-time rule. */
-  cid: v.pipe(
-    v.string('cid must be a string'),
-    v.regex(/^[A-Za-z0-9_-]{8,64}$/, 'cid must be 8-64 of A-Z a-z 0-9 _ -'),
-  ),
-  frames: v.pipe(
-    v.array(v.unknown(), 'frames must be an array'),
-    v.maxLength(500, 'at most 500 frames per request'),
-  ),
-  /** false: answer as soon as the frames are handled (a client's first poll, or new streams). */
-  hold: v.optional(v.boolean('hold must be true or false'), true),
-});
-
-/**
- * Frames that make a poll answer at once while its own frames are being handled: what the client
- * lacks (log entries after its cursors) or asked for (acks, errors). The handshake echoes
- * (welcome, subscribed, presence and job snapshots) come with every poll and are not news.
- */
-const NEWS = new Set<ServerFrame['type']>(['msg', 'event', 'ack', 'error', 'resync_required']);
+/** The request body; the schema lives with the rest of the protocol. */
+export const PollBody = PollRequest;
 
 /** Gathers what the hub sends during one request. */
 export class PollConn implements Conn {
   readonly transport = 'polling' as const;
   readonly frames: ServerFrame[] = [];
   closed: { code: number; reason: string } | null = null;
-  /** Set once there is something this client did not already know. */
+  /** Set once there is something this client did not already know (see PollNews). */
   news = false;
-  /** The signed-in user, once known: their own presence echo is not news. */
-  selfId: string | null = null;
-  /** Set once the poll is held: from then on every frame is news, but the user's own presence. */
-  parked = false;
+  /** Judges each frame against what the client said it holds. */
+  readonly judge: PollNews;
   /** Called after every frame or close, so the request can decide to answer. */
   onChange: () => void = () => {};
   readonly pollId = randomId(9);
   /** Called when a newer poll of the same tab is held somewhere: this one answers now. */
   onSuperseded: () => void = () => {};
 
-  constructor(readonly cid: string) {}
+  constructor(
+    readonly cid: string,
+    selfId: () => string | null,
+  ) {
+    this.judge = new PollNews(selfId);
+  }
 
   pollClaimed(cid: string, pollId: string): void {
     if (cid === this.cid && pollId !== this.pollId) this.onSuperseded();
@@ -70,9 +59,9 @@ export class PollConn implements Conn {
 
   send(frame: ServerFrame): void {
     if (this.closed) return;
-    this.frames.push(frame);
-    const self = frame.type === 'presence' && frame.users.every((u) => u.id === this.selfId);
-    if (NEWS.has(frame.type) || (this.parked && !self)) this.news = true;
+    const { emit, news } = this.judge.take(frame);
+    for (const f of emit) this.frames.push(f);
+    if (news) this.news = true;
     this.onChange();
   }
 
@@ -114,11 +103,13 @@ export function createPollHandlers(deps: LongPollDeps) {
       if (!body.ok) return body.response;
       const { cid, frames } = body.value;
       const hold = mode === 'wait' && body.value.hold;
-      const conn = new PollConn(cid);
+      let userId: () => string | null = () => null;
+      const conn = new PollConn(cid, () => userId());
       // A support widget's poll (`?site=`) is its visitor's, proven in hello; cookies are not used.
       const siteKey = c.req.query('site') ?? null;
       const auth = siteKey === null ? c.get('auth') : null;
       const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey });
+      userId = () => session.userId;
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
       for (const raw of frames) {
@@ -128,7 +119,10 @@ export function createPollHandlers(deps: LongPollDeps) {
           continue;
         }
         const frame = decoded.frame;
-        if (frame.type === 'sub') waiting.add(`sub:${frame.stream}`);
+        if (frame.type === 'sub') {
+          waiting.add(`sub:${frame.stream}`);
+          conn.judge.expect(frame.stream, frame.known);
+        }
         if (frame.type === 'send') waiting.add(`send:${frame.clientMsgId}`);
         session.receive(frame);
       }
@@ -140,11 +134,14 @@ export function createPollHandlers(deps: LongPollDeps) {
       c.req.raw.signal.addEventListener('abort', release);
       let coalescing: NodeJS.Timeout | undefined;
       let scanned = 0;
+      let parked = false;
       const settled = () => {
+        // A subscription is answered once its handshake ended: the presence snapshot that follows
+        // `subscribed` was judged (and sent, unless the client holds that state already).
+        for (const stream of conn.judge.caughtUp) waiting.delete(`sub:${stream}`);
         for (; scanned < conn.frames.length; scanned++) {
           const f = conn.frames[scanned] as ServerFrame;
-          if (f.type === 'subscribed' || f.type === 'resync_required') waiting.delete(`sub:${f.stream}`);
-          else if (f.type === 'ack') waiting.delete(`send:${f.clientMsgId}`);
+          if (f.type === 'ack') waiting.delete(`send:${f.clientMsgId}`);
           else if (f.type === 'error' && f.ref) {
             waiting.delete(`send:${f.ref}`);
             waiting.delete(`sub:${f.ref}`);
@@ -153,15 +150,14 @@ export function createPollHandlers(deps: LongPollDeps) {
         return waiting.size === 0 || conn.closed !== null;
       };
       const check = () => {
-        conn.selfId ??= session.userId;
         if (!settled()) return;
         // A send request also waits for frames that have no answer of their own (typing, read).
         if (mode === 'send') return void session.whenIdle().then(release);
         if (!hold || conn.closed) return release();
-        if (!conn.parked && session.userId) {
+        if (!parked && session.userId) {
           // Settled and nothing to say yet: park, and answer any other held poll of this tab, on
           // whichever process holds it (a tab has one poll at a time; the newest one wins).
-          conn.parked = true;
+          parked = true;
           conn.onSuperseded = release;
           hub.claimPoll(session.userId, cid, conn.pollId);
         }
@@ -178,13 +174,18 @@ export function createPollHandlers(deps: LongPollDeps) {
       conn.onChange = () => {};
       const close = conn.closed;
       session.closed();
+      for (const f of conn.judge.unfinished()) conn.frames.push(f);
 
       const transport: WireTransport = mode === 'short' ? 'short_polling' : 'polling';
       const labRun = labRunOf(c);
       const now = Date.now();
       for (const f of conn.frames)
         if (f.type === 'msg') metrics.delivered(transport, now - f.ts, true, labRun);
-      return c.json(close ? { frames: conn.frames, close } : { frames: conn.frames });
+      const answer: PollAnswer = { frames: conn.frames };
+      if (close) answer.close = close;
+      const known = conn.judge.known();
+      if (Object.keys(known).length > 0) answer.known = known;
+      return c.json(answer);
     };
 
   return { wait: serve('wait'), send: serve('send'), short: serve('short') };

@@ -67,6 +67,11 @@ describe('Transport lab', () => {
     );
   });
 
+  it('counts real idling for long-polling: at most one poll per POLL_HOLD_MS (25 s) while idle', () => {
+    // A poll is answered early only by news; the run's own presence and handshake are not news.
+    expect(results.polling?.idlePhase.requests).toBeLessThanOrEqual(1);
+  });
+
   it('exposes the counters at /metrics in the Prometheus format, without per-user labels', async () => {
     const res = await fetch(`${server.url}/metrics`);
     expect(res.status).toBe(200);

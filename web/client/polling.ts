@@ -5,7 +5,8 @@
  * batch at a time. A failed request is a dropped connection: the client reconnects and resends
  * its outbox, and cursors make a lost answer harmless.
  */
-import type { ClientFrame } from '../../shared/protocol.js';
+import * as v from 'valibot';
+import { type ClientFrame, PollAnswer } from '../../shared/protocol.js';
 import { anySignal, timeoutSignal } from './signals.js';
 import type { ClientTransport, TransportFactory } from './transport.js';
 
@@ -24,11 +25,6 @@ export interface PollingOptions {
   query?: string;
   /** Cookies on the polls: the SPA's session rides along ('same-origin'); a widget sends none ('omit'). */
   credentials?: RequestCredentials;
-}
-
-interface PollAnswer {
-  frames?: unknown[];
-  close?: { code: number; reason: string };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -94,7 +90,9 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         }
         throw Object.assign(new Error(reason), { code: closeFor(res.status) });
       }
-      return (await res.json()) as PollAnswer;
+      const parsed = v.safeParse(PollAnswer, await res.json());
+      if (!parsed.success) throw new Error(`not a poll answer: ${parsed.issues[0].message}`);
+      return parsed.output;
     };
 
     /** Hands an answer's frames to the client; true when the server closed the session. */
@@ -120,9 +118,22 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
       return [typeof code === 'number' ? code : 1006, err instanceof Error ? err.message : 'request failed'];
     };
 
-    /** After the first welcome, polls continue a session the client has: skip the welcome. */
-    const withQuietHello = (frames: ClientFrame[]): ClientFrame[] =>
-      frames.map((f) => (f.type === 'hello' && welcomed ? { ...f, quiet: true } : f));
+    /**
+     * Per stream, what the last poll answer said this client now holds (presence, latest values).
+     * Sent back with each `sub`, it keeps a snapshot the client already has from waking the poll.
+     */
+    let known: Record<string, string> = {};
+
+    /**
+     * After the first welcome, polls continue a session the client has: skip the welcome, and
+     * name the ephemeral state already held per stream.
+     */
+    const continuing = (frames: ClientFrame[]): ClientFrame[] =>
+      frames.map((f) => {
+        if (f.type === 'hello' && welcomed) return { ...f, quiet: true };
+        const held = f.type === 'sub' ? known[f.stream] : undefined;
+        return held === undefined ? f : { ...f, known: held };
+      });
 
     const loop = async () => {
       while (!closed) {
@@ -133,10 +144,10 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
           answer = options.short
             ? await request(
                 options.short.path ?? '/api/lab/short-poll',
-                withQuietHello(handlers.prelude()),
+                continuing(handlers.prelude()),
                 poll.signal,
               )
-            : await request('/api/poll', withQuietHello(handlers.prelude()), poll.signal, { hold });
+            : await request('/api/poll', continuing(handlers.prelude()), poll.signal, { hold });
         } catch (err) {
           if (closed) return;
           if (restart) {
@@ -147,6 +158,8 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
           fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason);
           return;
         }
+        // Only the streams this answer caught up: a stream added since gets a snapshot, as news.
+        known = answer.known ?? {};
         if (deliver(answer)) return;
         hold = !restart;
         if (options.short && !restart)
