@@ -34,6 +34,7 @@ import {
   type LogEntry,
   type Role,
   type Room,
+  repeatOf,
   type Storage,
   UNREAD_CAP,
 } from './storage.js';
@@ -94,6 +95,10 @@ const sql = {
     SELECT s, 0 FROM unnest($1::text[]) AS s ORDER BY s COLLATE "C"
     ON CONFLICT (stream) DO UPDATE SET head = streams.head`,
   byClient: 'SELECT * FROM log WHERE sender_id = $1 AND client_msg_id = $2',
+  // Every stored entry among a batch's (sender, clientMsgId) pairs, in one round trip.
+  byClients: `
+    SELECT l.* FROM log l
+    JOIN unnest($1::text[], $2::text[]) AS k(sender_id, client_msg_id) USING (sender_id, client_msg_id)`,
   readAfter: 'SELECT * FROM log WHERE stream = $1 AND seq > $2 ORDER BY seq LIMIT $3',
   readBefore: 'SELECT * FROM log WHERE stream = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3',
   head: 'SELECT head FROM streams WHERE stream = $1',
@@ -260,19 +265,40 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     if (!existing) {
       throw new Error(`append: (${input.senderId}, ${input.clientMsgId}) conflicted, yet no entry holds it`);
     }
-    const same =
-      existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
-    return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
+    return repeatOf(toEntry(existing), input);
   };
 
-  const appendBatch = (inputs: readonly AppendInput[]) =>
-    transaction(async (client) => {
-      const streams = [...new Set(inputs.map((input) => input.stream))];
-      if (streams.length > 1) await client.query(sql.lockStreams, [streams]);
-      const results: AppendResult[] = [];
-      for (const input of inputs) results.push(await appendOne(client, input));
-      return results;
+  const clientKey = (senderId: string, clientMsgId: string) => `${senderId}\u0000${clientMsgId}`;
+
+  /**
+   * NOTE: read before write. One query finds the inputs that are already stored (retries, or
+   * conflicts), and they are answered from it: a stored entry never changes, so a read outside
+   * the transaction is as good as one inside. Only the rest take a seq; a batch of nothing but
+   * retries opens no transaction and writes nothing. A retry committed by another process
+   * between this read and the insert is still caught by the insert's DO NOTHING.
+   */
+  const appendBatch = async (inputs: readonly AppendInput[]): Promise<AppendResult[]> => {
+    const found = await rows<LogRow>(sql.byClients, [
+      inputs.map((input) => input.senderId),
+      inputs.map((input) => input.clientMsgId),
+    ]);
+    const stored = new Map(found.map((row) => [clientKey(row.sender_id, row.client_msg_id), toEntry(row)]));
+    const results: (AppendResult | undefined)[] = inputs.map((input) => {
+      const entry = stored.get(clientKey(input.senderId, input.clientMsgId));
+      return entry ? repeatOf(entry, input) : undefined;
     });
+    const fresh = inputs.filter((_, i) => results[i] === undefined);
+    if (fresh.length === 0) return results as AppendResult[];
+    const created = await transaction(async (client) => {
+      const streams = [...new Set(fresh.map((input) => input.stream))];
+      if (streams.length > 1) await client.query(sql.lockStreams, [streams]);
+      const out: AppendResult[] = [];
+      for (const input of fresh) out.push(await appendOne(client, input));
+      return out;
+    });
+    let next = 0;
+    return results.map((result) => result ?? (created[next++] as AppendResult));
+  };
 
   const rows = async <R extends object>(text: string, values: unknown[] = []): Promise<R[]> =>
     (await pool.query<R & Record<string, unknown>>(text, values)).rows;

@@ -38,7 +38,7 @@ import type {
   Storage,
   UserWithSecret,
 } from './storage.js';
-import { UNREAD_CAP } from './storage.js';
+import { repeatOf, UNREAD_CAP } from './storage.js';
 
 export type SynchronousLevel = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 const synchronousNames: readonly SynchronousLevel[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -84,8 +84,8 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `INSERT INTO streams (stream, head) VALUES (?, 1)
        ON CONFLICT (stream) DO UPDATE SET head = head + 1 RETURNING head`,
     ),
-    // NOTE: a repeated (sender, clientMsgId) is left alone rather than looked up first: the common
-    // case (a new message) then costs one insert, and a retry is found by its zero changes.
+    // NOTE: a repeated (sender, clientMsgId) is looked up before anything is written (see
+    // appendOne); DO NOTHING only keeps the unique index the last word.
     insertLog: db.prepare(
       `INSERT INTO log (stream, seq, id, ts, sender_id, sender_name, client_msg_id, kind, body)
        VALUES (@stream, @seq, @id, @ts, @senderId, @senderName, @clientMsgId, @kind, @body)
@@ -193,16 +193,18 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   };
 
   const appendOne = (input: AppendInput): AppendResult => {
+    // NOTE: read before write. A retry (the same sender and clientMsgId) is found by one lookup
+    // in the unique index the insert would probe anyway, and answered without a write: no seq
+    // bumped and given back, so a batch of retries commits no pages and costs no fsync.
+    const stored = q.byClient.get(input.senderId, input.clientMsgId);
+    if (stored) return repeatOf(toEntry(stored), input);
     const seq = (q.bumpHead.get(input.stream) as { head: number }).head;
     const entry: LogEntry = { ...input, seq, id: randomId(), ts: Date.now() };
     if (q.insertLog.run(entry).changes === 1) return { status: 'created', entry };
-    // Seen before: the seq goes back (this transaction still holds the write lock, so nobody saw
-    // it) and the first entry answers.
+    // Seen before after all (the lookup above makes this unreachable while the transaction holds
+    // the write lock; the unique index keeps the last word): the seq goes back, the first answers.
     q.giveBackSeq.run(input.stream);
-    const existing = q.byClient.get(input.senderId, input.clientMsgId) as LogRow;
-    const same =
-      existing.stream === input.stream && existing.kind === input.kind && existing.body === input.body;
-    return { status: same ? 'duplicate' : 'conflict', entry: toEntry(existing) };
+    return repeatOf(toEntry(q.byClient.get(input.senderId, input.clientMsgId) as LogRow), input);
   };
   const appendAll = db.transaction((inputs: readonly AppendInput[]) => inputs.map(appendOne));
 

@@ -67,6 +67,16 @@ export type AppendResult =
   /** Same sender and clientMsgId as `entry`, but another stream or body: nothing stored. */
   | { status: 'conflict'; entry: LogEntry };
 
+/**
+ * What appending `input` means when `stored` already holds its (senderId, clientMsgId): the same
+ * stream, kind and body is a retry (a duplicate), anything else is a conflict. Either way the
+ * stored entry answers, and nothing is written.
+ */
+export function repeatOf(stored: LogEntry, input: AppendInput): AppendResult {
+  const same = stored.stream === input.stream && stored.kind === input.kind && stored.body === input.body;
+  return { status: same ? 'duplicate' : 'conflict', entry: stored };
+}
+
 export interface AuthSession {
   sessionId: string;
   user: User;

@@ -201,6 +201,35 @@ describe('PostgreSQL storage', () => {
     expect(await a.head('room:lobby')).toBe(1);
   });
 
+  it('a retry (same sender and clientMsgId) writes nothing: the stream row keeps its version (no seq bumped and given back)', async () => {
+    const schema = freshSchema();
+    const storage = await open(schema);
+    const [created] = await storage.append([input()]);
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      // xmin names the transaction that last wrote the row: bumping and giving back a seq changes it.
+      const rowVersion = async () =>
+        (
+          await admin.query(
+            `SELECT xmin::text AS v FROM ${pg.escapeIdentifier(schema)}.streams WHERE stream = 'room:lobby'`,
+          )
+        ).rows[0]?.v;
+      const before = await rowVersion();
+
+      const [again, conflict] = await storage.append([input(), input({ body: '{"text":"other"}' })]);
+
+      expect(again).toEqual({ status: 'duplicate', entry: created?.entry });
+      expect(conflict).toEqual({ status: 'conflict', entry: created?.entry });
+      expect(await rowVersion()).toBe(before);
+      // And a new message still bumps it.
+      await storage.append([input({ clientMsgId: 'c2' })]);
+      expect(await rowVersion()).not.toBe(before);
+    } finally {
+      await admin.end();
+    }
+  });
+
   it('concurrent sign-ups from two processes make exactly one admin, and a username is taken once', async () => {
     const schema = freshSchema();
     const [a, b] = [await open(schema), await open(schema)] as [Storage, Storage];

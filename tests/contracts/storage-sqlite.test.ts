@@ -96,6 +96,29 @@ describe('SQLite storage', () => {
     expect(bob.status === 'created' && bob.user.role).toBe('user');
   });
 
+  it('a retry (same sender and clientMsgId) writes nothing: another connection sees no change to the file', async () => {
+    const file = join(dir, 'retry.db');
+    const storage = open({ file });
+    const input = { stream: 'room:a', senderId: 'u1', senderName: 'Ann', clientMsgId: 'c1', kind: 'msg' };
+    const [created] = await storage.append([{ ...input, body: '{"text":"one"}' }]);
+    const watcher = new Database(file, { readonly: true });
+    // data_version changes, for this connection, whenever another one commits a change.
+    const version = () => watcher.pragma('data_version', { simple: true });
+    const before = version();
+
+    const [again, conflict] = await storage.append([
+      { ...input, body: '{"text":"one"}' },
+      { ...input, body: '{"text":"other"}' },
+    ]);
+
+    expect(again).toEqual({ status: 'duplicate', entry: created?.entry });
+    expect(conflict).toEqual({ status: 'conflict', entry: created?.entry });
+    expect(version()).toBe(before);
+    await storage.append([{ ...input, clientMsgId: 'c2', body: '{"text":"two"}' }]);
+    expect(version()).not.toBe(before);
+    watcher.close();
+  });
+
   it('describe() reports WAL and synchronous FULL by default', async () => {
     const storage = open({ file: join(dir, 'a.db') });
     const facts = await storage.describe();

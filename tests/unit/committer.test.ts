@@ -207,4 +207,55 @@ describe('committer (group commit)', () => {
     await expect(committer.drain()).resolves.toBeUndefined();
     expect(calls).toEqual([]);
   });
+  describe('retries', () => {
+    it('answers a retry of a recent commit from memory with the original entry: no append, nothing stored', async () => {
+      const committer = createCommitter(store);
+      const original = await committer.commit(input('c1'));
+
+      const again = await committer.commit(input('c1', { senderName: 'alice (renamed)' }));
+
+      expect(again).toEqual({ status: 'duplicate', entry: original.entry });
+      expect(calls).toEqual([['c1']]);
+      expect(await storage.head('room:lobby')).toBe(1);
+    });
+
+    it('tells a conflict from memory: the same clientMsgId with another body, or in another stream', async () => {
+      const committer = createCommitter(store);
+      const original = await committer.commit(input('c1'));
+
+      const body = await committer.commit(input('c1', { body: '{"text":"changed"}' }));
+      const stream = await committer.commit(input('c1', { stream: 'room:dev' }));
+
+      expect(body).toEqual({ status: 'conflict', entry: original.entry });
+      expect(stream).toEqual({ status: 'conflict', entry: original.entry });
+      expect(calls).toEqual([['c1']]);
+      expect(await storage.head('room:dev')).toBe(0);
+    });
+
+    it('remembers a duplicate or conflict the store found (another process committed it), so the next retry is free too', async () => {
+      const other = createCommitter(store);
+      const original = await other.commit(input('c1'));
+      const committer = createCommitter(store);
+
+      expect(await committer.commit(input('c1'))).toEqual({ status: 'duplicate', entry: original.entry });
+      expect(await committer.commit(input('c1'))).toEqual({ status: 'duplicate', entry: original.entry });
+      expect(calls).toEqual([['c1'], ['c1']]);
+    });
+
+    it('forgets the oldest entries past its bounds; a forgotten retry is still a duplicate, from the store', async () => {
+      const committer = createCommitter(store, 512, { entries: 2, chars: 1_000_000 });
+      const [first] = await Promise.all(['c1', 'c2', 'c3'].map((id) => committer.commit(input(id))));
+
+      await committer.commit(input('c3'));
+      expect(calls).toEqual([['c1', 'c2', 'c3']]);
+      expect(await committer.commit(input('c1'))).toEqual({ status: 'duplicate', entry: first?.entry });
+      expect(calls).toEqual([['c1', 'c2', 'c3'], ['c1']]);
+
+      const byChars = createCommitter(store, 512, { entries: 100, chars: 30 });
+      await byChars.commit(input('long', { body: JSON.stringify({ text: 'x'.repeat(40) }) }));
+      await byChars.commit(input('long', { body: JSON.stringify({ text: 'x'.repeat(40) }) }));
+      expect(calls.at(-1)).toEqual(['long']);
+      expect(calls.filter((c) => c[0] === 'long')).toHaveLength(2);
+    });
+  });
 });
