@@ -48,21 +48,28 @@ test('a dropped connection counts down to a retry, shows why, and "Retry now" re
   await page.addInitScript(() => {
     Math.random = () => 0.99;
   });
+  // NOTE: the page's clock runs only when the test moves it, from the drop on: the backoff
+  // waits (and the SDK's own open timeouts) cannot run out under a busy machine's delays.
+  await page.clock.install();
   let allow = true;
+  /** Connection attempts that reached the network: each failed retry makes at least one. */
+  let attempts = 0;
   // Set by the route handler once the page's socket is up.
   const link: { drop?: () => Promise<void> } = {};
   // While "down", long-polling (the SDK's fallback) fails as well.
-  await page.route('**/api/poll**', (route) =>
-    allow
+  await page.route('**/api/poll**', (route) => {
+    if (!allow) attempts++;
+    return allow
       ? route.continue()
       : route.fulfill({
           status: 503,
           contentType: 'application/json',
           body: JSON.stringify({ error: { code: 'internal', message: 'e2e: the server is still down' } }),
-        }),
-  );
+        });
+  });
   await page.routeWebSocket('**/ws', (ws) => {
     if (!allow) {
+      attempts++;
       void ws.close({ code: 1011, reason: 'e2e: the server is still down' });
       return;
     }
@@ -75,11 +82,24 @@ test('a dropped connection counts down to a retry, shows why, and "Retry now" re
   });
   await register(page, uniqueName('drop'));
   await expect(connection(page)).toContainText('Online');
+  await page.clock.pauseAt(Date.now() + 1000);
 
   await link.drop?.();
   await expect(connection(page)).toContainText(/Reconnecting in \d+ s/);
   await expect(connection(page)).toContainText(/e2e: the server (went away|is still down)/);
-  // Attempts keep failing and the waits grow; at 4 s there is time to act before the next one.
+  // Attempts keep failing and the waits grow (1, 1, 2, 4 s shown): each wait is run out on the
+  // page's clock, then the test waits for the attempt it starts to fail.
+  for (let step = 0; step < 6; step++) {
+    const text = (await connection(page).textContent()) ?? '';
+    if (text.includes('Reconnecting in 4 s')) break;
+    const seconds = Number(/Reconnecting in (\d+) s/.exec(text)?.[1]);
+    expect(seconds, `a countdown in "${text}"`).toBeGreaterThan(0);
+    const before = attempts;
+    await page.clock.runFor(seconds * 1000);
+    await expect.poll(() => attempts, 'the next attempt reaches the network').toBeGreaterThan(before);
+    await expect(connection(page)).toContainText(/Reconnecting in \d+ s/);
+  }
+  // At 4 s the clock stands still: all the time in the world to act before the next attempt.
   await expect(connection(page)).toContainText('Reconnecting in 4 s');
   await expect(connection(page)).toContainText('e2e: the server is still down');
 
