@@ -83,11 +83,14 @@ test('a new visitor costs widget.js alone until the click, and nothing live unti
   const site = await createSite();
   const agent = await onlineAgent();
   try {
+    // NOTE: "nothing more" is checked on the page's clock: every timer the loader set for the next
+    // 5 s fires (however slow the machine), then the network goes quiet.
+    await page.clock.install();
     const traffic = recordServerTraffic(page);
     await openHost(page, site);
     await expect(launcher(page)).toBeVisible();
+    await page.clock.runFor(5_000);
     await page.waitForLoadState('networkidle');
-    await page.waitForTimeout(500);
     expect(traffic.requests).toEqual([`GET /widget.js`]);
     expect(traffic.sockets).toEqual([]);
 
@@ -118,11 +121,13 @@ test('a returning visitor with nothing unread costs one unread check and no sock
   const { token } = await widgetCall(site, 'POST', '/visitors');
   await widgetCall(site, 'POST', '/conversations', { token, body: { text: 'Earlier question' } });
   await returningVisitor(page, site, token);
+  await page.clock.install();
   const traffic = recordServerTraffic(page);
   await openHost(page, site);
   await expect(launcher(page)).toHaveAccessibleName('Chat with us');
+  // Every timer of the next 5 s fires on the page's clock, then the network goes quiet.
+  await page.clock.runFor(5_000);
   await page.waitForLoadState('networkidle');
-  await page.waitForTimeout(500);
   expect(traffic.requests.map((r) => r.replace(/\?.*/, ''))).toEqual([
     'GET /widget.js',
     'GET /api/widget/unread',
