@@ -48,7 +48,7 @@ describe('with the defaults (localhost names only)', () => {
     [() => `app.localhost:${server.port}`],
     [() => `[::1]:${server.port}`],
   ])('answers Host %s', async (host) => {
-    expect((await rawHttp(`${server.url}/api/health`, { headers: { host: host() } })).status).toBe(200);
+    expect((await rawHttp(`${server.url}/api/me`, { headers: { host: host() } })).status).toBe(401);
   });
 
   it('refuses a rebinding page’s Host with 421 bad_host, saying what to set', async () => {
@@ -60,8 +60,10 @@ describe('with the defaults (localhost names only)', () => {
     expect(res.status).toBe(421);
     expect(res.json.error.code).toBe('bad_host');
     expect(res.json.error.message).toContain('PUBLIC_URL or ALLOWED_HOSTS');
-    // The SPA's pages too, not only the API.
+    // The SPA's pages and the metrics too, not only the API; only the health check answers (probes).
     expect((await rawHttp(`${server.url}/`, { headers: { host: 'attacker.example' } })).status).toBe(421);
+    expect((await rawHttp(`${server.url}/metrics`, { headers: { host: '10.0.0.5' } })).status).toBe(421);
+    expect((await rawHttp(`${server.url}/api/health`, { headers: { host: '10.0.0.5' } })).status).toBe(200);
   });
 
   it('refuses a WebSocket upgrade for a foreign Host with 421', async () => {
@@ -110,13 +112,14 @@ describe('with PUBLIC_URL and ALLOWED_HOSTS', () => {
   });
 
   it.each([
-    ['chat.example.com', 200],
-    ['CHAT.example.com:443', 200],
-    ['intranet.example:8443', 200],
+    // /api/me answers 401 (signed out) to a host it serves.
+    ['chat.example.com', 401],
+    ['CHAT.example.com:443', 401],
+    ['intranet.example:8443', 401],
     ['intranet.example:8080', 421],
     ['example.com', 421],
   ])('Host %s answers %i', async (host, status) => {
-    expect((await rawHttp(`${server.url}/api/health`, { headers: { host } })).status).toBe(status);
+    expect((await rawHttp(`${server.url}/api/me`, { headers: { host } })).status).toBe(status);
   });
 
   it('takes PUBLIC_URL as our origin for cookie requests', async () => {
