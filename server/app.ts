@@ -9,17 +9,20 @@ import { Limits } from '../shared/limits.js';
 import type { Sessions } from './auth/sessions.js';
 import { SESSION_COOKIE } from './auth/tokens.js';
 import type { Broker, RateRule } from './broker/broker.js';
+import type { Throttles } from './config.js';
 import { adminRoutes } from './http/admin.js';
 import { requireApiKey } from './http/api-key.js';
 import { articleDemoRoutes } from './http/article-demo.js';
 import { authRoutes, meRoutes } from './http/auth.js';
 import { type AppEnv, apiError } from './http/env.js';
 import { healthRoutes } from './http/health.js';
+import type { HostPolicy } from './http/hosts.js';
 import { jobRoutes } from './http/jobs.js';
 import { labRoutes } from './http/lab.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { OriginPolicy } from './http/origin.js';
 import { pushRoutes } from './http/push.js';
+import { createRefusals, type Refusals } from './http/refusals.js';
 import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
 import { supportRoutes } from './http/support.js';
@@ -52,13 +55,44 @@ export interface AppDeps {
   pushRate: RateRule;
   /** True once shutdown began: new requests get 503 and their connections are not kept alive. */
   draining?: () => boolean;
+  /** The Host names answered (all, when absent: in-process tests). */
+  hosts?: HostPolicy;
+  /** Counts and logs refusals; made from metrics and log when absent. */
+  refusals?: Refusals;
+  /** Whether X-Forwarded-For names the client (see http/client-ip.ts). */
+  trustProxy?: boolean;
+  /** Creation throttles per address (defaults: config.ts). */
+  throttles?: Throttles;
+  /** While there is no account: the code that lets another machine register the first (admin). */
+  setupCode?: string | null;
 }
+
+/** The defaults of config.ts, for apps built without a config (in-process tests). */
+const DEFAULT_THROTTLES: Throttles = {
+  signup: { burst: 5, refillMs: 600_000 },
+  login: { burst: 30, refillMs: 10_000 },
+  visitor: { burst: 20, refillMs: 3000 },
+};
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 export function createApp(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const refusals = deps.refusals ?? createRefusals(deps);
+  const guarded = {
+    refusals,
+    trustProxy: deps.trustProxy ?? false,
+    throttles: deps.throttles ?? DEFAULT_THROTTLES,
+  };
 
+  app.use('*', async (c, next) => {
+    // NOTE: the health check is answered whatever the Host: probes (a container's, a load
+    // balancer's) call it by IP, and it tells a rebinding page nothing worth having.
+    const refusal = c.req.path === '/api/health' ? null : deps.hosts?.refusal(c.req);
+    if (!refusal) return next();
+    refusals.refuse('host', { host: c.req.header('host')?.slice(0, 100) });
+    return apiError(c, 421, 'bad_host', refusal);
+  });
   app.use('*', async (c, next) => {
     if (!deps.draining?.()) return next();
     c.header('Connection', 'close');
@@ -81,20 +115,24 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     const auth = token ? await deps.sessions.resolve(token) : null;
     c.set('auth', auth);
     // The cookie is sent with cross-site requests too; a state change must come from our pages.
+    // Browsers name the page's origin on every such request, so one without is not a page of ours.
     const origin = c.req.header('origin');
-    if (
-      token &&
-      !SAFE_METHODS.has(c.req.method) &&
-      origin !== undefined &&
-      !deps.origins.allows(c.req, origin)
-    ) {
-      return apiError(c, 403, 'bad_origin', `requests from ${origin} may not use this session`);
+    if (token && !SAFE_METHODS.has(c.req.method) && !(origin && deps.origins.allows(c.req, origin))) {
+      refusals.refuse('origin', { origin: origin?.slice(0, 100) ?? 'none' });
+      return apiError(
+        c,
+        403,
+        'bad_origin',
+        origin === undefined
+          ? 'a request signed in by cookie must carry an Origin header naming this site'
+          : `requests from ${origin.slice(0, 100)} may not use this session`,
+      );
     }
     await next();
   });
 
   app.route('/api/health', healthRoutes(deps));
-  app.route('/api/auth', authRoutes(deps));
+  app.route('/api/auth', authRoutes({ ...deps, ...guarded }));
   app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
   const apiKey = requireApiKey({ keys: deps.storage, broker: deps.broker, rate: deps.pushRate });
@@ -103,7 +141,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api', jobRoutes({ storage: deps.storage, demo: deps.demo, apiKey }));
   app.route('/api/admin', adminRoutes({ ...deps, publicOrigin: (c) => deps.origins.selfOrigin(c.req) }));
   app.route('/api/support', supportRoutes(deps));
-  app.route('/api/widget', widgetRoutes(deps));
+  app.route('/api/widget', widgetRoutes({ ...deps, ...guarded }));
   const polls = createPollHandlers(deps);
   app.route('/api/poll', longPollRoutes(polls, deps.sites));
   app.route('/api/lab', labRoutes({ ...deps, shortPoll: polls.short }));

@@ -2,6 +2,7 @@
  * Every setting comes from an environment variable; this table is the single list (the README and
  * `--help` print it). A bad value stops start-up with a sentence saying what to change.
  */
+import type { RateRule } from './broker/broker.js';
 import type { HubConfig } from './hub/conn.js';
 import type { LogLevel } from './log.js';
 import type { SynchronousLevel } from './storage/sqlite.js';
@@ -25,6 +26,23 @@ export interface Config {
   hub: Partial<HubConfig>;
   /** Per-API-key rate on the push and jobs API. */
   pushRate: { burst: number; refillMs: number };
+  /** Throttles on anonymous and expensive creation, per client address (see http/throttle.ts). */
+  throttles: Throttles;
+  /** How long a client may take to send a request's headers, the whole request, and idle between. */
+  timeouts: { headersMs: number; requestMs: number; keepAliveMs: number };
+  /** The address browsers use, like https://chat.example.com: its host is answered, its origin allowed. */
+  publicUrl: string | null;
+  /** Host names (optionally :port) answered besides PUBLIC_URL's and the localhost names; `*`: any. */
+  allowedHosts: string[];
+}
+
+export interface Throttles {
+  /** Accounts created per address. */
+  signup: RateRule;
+  /** Password attempts per address; per (account, address) a tenth of the burst. */
+  login: RateRule;
+  /** Widget visitors and conversations started per address; per site ten times the burst. */
+  visitor: RateRule;
 }
 
 export const settings = [
@@ -38,7 +56,7 @@ export const settings = [
   ['REDIS_URL', '', 'redis://... to fan out, share presence and rate limits across processes'],
   ['REDIS_PREFIX', 'sb:', 'prefix of every Redis key and channel (deployments can share a Redis)'],
   ['ALLOWED_ORIGINS', '', 'comma-separated extra origins allowed to use cookies (same origin always is)'],
-  ['TRUST_PROXY', 'false', 'true behind a reverse proxy: use X-Forwarded-Proto/Host'],
+  ['TRUST_PROXY', 'false', 'true behind a reverse proxy: use X-Forwarded-For/Proto/Host'],
   ['LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
   ['HEARTBEAT_MS', '25000', 'app-level ping interval; a silent connection is dropped after 2'],
   ['REPLAY_LIMIT', '1000', 'most messages a resume replays before answering resync_required'],
@@ -47,6 +65,17 @@ export const settings = [
   ['POLL_HOLD_MS', '25000', 'how long a long-poll is held when there is nothing to deliver'],
   ['PUSH_RATE_BURST', '100', 'push API calls an API key may make at once'],
   ['PUSH_RATE_REFILL_MS', '20', 'then one more call per this many ms (50 per second)'],
+  ['SIGNUP_RATE_BURST', '5', 'accounts one address may create at once'],
+  ['SIGNUP_RATE_REFILL_MS', '600000', 'then one more per this many ms (one per 10 minutes)'],
+  ['LOGIN_RATE_BURST', '30', 'password attempts one address may make at once (a tenth per account)'],
+  ['LOGIN_RATE_REFILL_MS', '10000', 'then one more per this many ms (per account: ten times as long)'],
+  ['VISITOR_RATE_BURST', '20', 'widget visitors and conversations one address may start at once'],
+  ['VISITOR_RATE_REFILL_MS', '3000', 'then one more per this many ms; a site gets ten times the burst'],
+  ['HEADERS_TIMEOUT_MS', '10000', 'a client must send a request’s headers within this'],
+  ['REQUEST_TIMEOUT_MS', '30000', 'and the whole request (headers and body) within this'],
+  ['KEEP_ALIVE_TIMEOUT_MS', '5000', 'an idle keep-alive connection is closed after this'],
+  ['PUBLIC_URL', '', 'the address browsers use (https://chat.example.com): its host is answered'],
+  ['ALLOWED_HOSTS', '', 'comma-separated extra Host names to answer (name or name:port; * for any)'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -113,7 +142,53 @@ function origins(raw: string | undefined): string[] {
     });
 }
 
+function rate(env: NodeJS.ProcessEnv, prefix: string, burst: number, refillMs: number): RateRule {
+  return {
+    burst: integer(env, `${prefix}_BURST`, burst, 1),
+    refillMs: integer(env, `${prefix}_REFILL_MS`, refillMs, 1),
+  };
+}
+
+function timeouts(env: NodeJS.ProcessEnv): Config['timeouts'] {
+  const headersMs = integer(env, 'HEADERS_TIMEOUT_MS', 10_000, 100);
+  const requestMs = integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 100);
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersMs > requestMs) {
+    throw new ConfigError(
+      `HEADERS_TIMEOUT_MS=${headersMs} is longer than REQUEST_TIMEOUT_MS=${requestMs}; the headers are part of the request`,
+    );
+  }
+  return { headersMs, requestMs, keepAliveMs: integer(env, 'KEEP_ALIVE_TIMEOUT_MS', 5000, 100) };
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): string | null {
+  const raw = url(env, 'PUBLIC_URL', ['https:', 'http:']);
+  if (raw === null) return null;
+  const parsed = new URL(raw);
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash) {
+    throw new ConfigError(`PUBLIC_URL must be just scheme://host[:port], like ${parsed.origin}`);
+  }
+  return parsed.origin;
+}
+
+function hosts(raw: string | undefined): string[] {
+  if (!raw) return [];
+  return raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean)
+    .map((host) => {
+      if (host !== '*' && !/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/.test(host)) {
+        throw new ConfigError(
+          `ALLOWED_HOSTS entry "${host}" is not a host name like chat.example.com or chat.example.com:8080`,
+        );
+      }
+      return host;
+    });
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const pub = publicUrl(env);
   return {
     port: integer(env, 'PORT', 3000, 0),
     host: env.HOST || '127.0.0.1',
@@ -124,13 +199,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || null,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: env.REDIS_PREFIX ?? 'sb:',
-    allowedOrigins: origins(env.ALLOWED_ORIGINS),
+    allowedOrigins: [
+      ...origins(env.ALLOWED_ORIGINS),
+      // The public address is our own origin as the browser sees it, whatever the proxy says.
+      ...(pub ? [pub] : []),
+    ],
     trustProxy: env.TRUST_PROXY === 'true' || env.TRUST_PROXY === '1',
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error', 'silent'], 'info'),
     pushRate: {
       burst: integer(env, 'PUSH_RATE_BURST', 100, 1),
       refillMs: integer(env, 'PUSH_RATE_REFILL_MS', 20, 1),
     },
+    throttles: {
+      signup: rate(env, 'SIGNUP_RATE', 5, 600_000),
+      login: rate(env, 'LOGIN_RATE', 30, 10_000),
+      visitor: rate(env, 'VISITOR_RATE', 20, 3000),
+    },
+    timeouts: timeouts(env),
+    publicUrl: pub,
+    allowedHosts: hosts(env.ALLOWED_HOSTS),
     hub: {
       heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
       replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),

@@ -32,6 +32,11 @@ try {
   const server = await startServer(config, log);
   const shown = config.host === '127.0.0.1' || config.host === '0.0.0.0' ? 'localhost' : config.host;
   process.stdout.write(`\n  Switchboard is running: open http://${shown}:${server.port}\n\n`);
+  if (server.setupCode) {
+    process.stdout.write(
+      `  No account yet: the first one becomes the admin. From another machine, enter the setup code\n  ${server.setupCode} when you create it (on this machine it is not needed).\n\n`,
+    );
+  }
   const stop = (signal: string) => {
     log.info('process.signal', { signal });
     const force = setTimeout(() => process.exit(1), 10_000);

@@ -2,17 +2,21 @@
  * Wires storage, broker, hub, transports and routes into a listening server. `main.ts` calls it
  * with the environment's config; tests call it in-process with their own.
  */
-import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { type Server as HttpServer, type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
+import type { ErrorCode } from '../shared/codes.js';
 import { createApp } from './app.js';
 import { createSessions } from './auth/sessions.js';
 import { createMemoryBroker } from './broker/memory.js';
 import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
+import { createHostPolicy, type HostPolicy } from './http/hosts.js';
 import { createOriginPolicy } from './http/origin.js';
+import { createRefusals, type Refusals } from './http/refusals.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { userIdentity } from './hub/identity.js';
 import type { Logger } from './log.js';
@@ -31,9 +35,16 @@ export interface RunningServer {
   url: string;
   hub: Hub;
   storage: Storage;
+  /**
+   * While there is no account yet: the one-time code that lets another machine register the
+   * first account (the admin). Null when accounts exist.
+   */
+  setupCode: string | null;
   /** Graceful stop: refuse new connections, finish commits, close sockets with 1001. */
   stop(): Promise<void>;
 }
+
+const LOCAL_BIND = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const storage = config.databaseUrl
@@ -76,6 +87,21 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const sites = createSiteDirectory(storage);
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
   const metrics = createMetrics();
+  const refusals = createRefusals({ metrics, log });
+  const hosts = createHostPolicy(config);
+  if (!LOCAL_BIND.has(config.host) && !config.publicUrl && config.allowedHosts.length === 0) {
+    log.warn('server.hosts_local_only', {
+      host: config.host,
+      hint: 'other machines can connect, but only localhost names are answered: set PUBLIC_URL (or ALLOWED_HOSTS) to the name browsers use',
+    });
+  }
+  const setupCode = (await storage.listUsers()).length === 0 ? randomBytes(9).toString('base64url') : null;
+  if (setupCode) {
+    log.warn('server.setup_code', {
+      code: setupCode,
+      hint: 'no account yet: the first one becomes the admin; from another machine, register with this code',
+    });
+  }
   let draining = false;
   const ws = createWebSocketTransport({
     hub,
@@ -84,6 +110,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
     metrics,
     sites,
+    refusals,
     draining: () => draining,
   });
   const app = createApp({
@@ -101,17 +128,38 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     sites,
     pushRate: config.pushRate,
     routes: [ws.route],
+    hosts,
+    refusals,
+    trustProxy: config.trustProxy,
+    throttles: config.throttles,
+    setupCode,
   });
 
   const server = await new Promise<HttpServer>((resolve, reject) => {
     // NOTE: plain HTTP/1.1 (the default createServer); TLS and HTTP/2 belong to the proxy in front.
+    const { headersMs, requestMs, keepAliveMs } = config.timeouts;
     const s = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host, websocket: { server: ws.wss } },
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        websocket: { server: ws.wss },
+        // NOTE: requestTimeout bounds receiving the request (headers and body), not answering it:
+        // a long-poll held for POLL_HOLD_MS after its body arrived is not cut. Node looks for
+        // expired requests every connectionsCheckingInterval, so that is kept well under both.
+        serverOptions: {
+          headersTimeout: headersMs,
+          requestTimeout: requestMs,
+          keepAliveTimeout: keepAliveMs,
+          connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(headersMs / 4))),
+        },
+      },
       () => resolve(s as HttpServer),
     );
     s.once('error', reject);
   });
-  routeUpgrades(server, ws.upgrade);
+  routeUpgrades(server, ws.upgrade, hosts, refusals);
+  answerClientErrors(server, refusals);
   countPollingBytes(server, metrics);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -123,6 +171,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     url,
     hub,
     storage,
+    setupCode,
     stop() {
       stopping ??= (async () => {
         log.info('server.stop', { connections: hub.stats().connections });
@@ -151,6 +200,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 function routeUpgrades(
   server: HttpServer,
   ours: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean,
+  hosts: HostPolicy,
+  refusals: Refusals,
 ): void {
   const others = server.listeners('upgrade') as ((
     req: IncomingMessage,
@@ -159,8 +210,62 @@ function routeUpgrades(
   ) => void)[];
   server.removeAllListeners('upgrade');
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = hosts.refusal({ header: (name) => headerOf(req, name) });
+    if (refusal) {
+      refusals.refuse('host', { host: req.headers.host?.slice(0, 100), transport: 'websocket' });
+      rawError(socket, 421, 'bad_host', refusal);
+      return;
+    }
     if (ours(req, socket, head)) return;
     for (const listener of others) listener.call(server, req, socket, head);
+  });
+}
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+};
+
+/** An HTTP error in the API's JSON shape, written on a socket no response has started on. */
+function rawError(socket: Duplex, status: number, code: ErrorCode, message: string): void {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      'Connection: close\r\nCache-Control: no-store\r\n' +
+      'Content-Type: application/json; charset=UTF-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+/**
+ * What Node does on a malformed or too slow request, in our JSON shape: 408 `request_timeout`
+ * when the headers or body did not arrive within HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS (a
+ * slowloris client), 431 for headers over Node's limit, 400 otherwise; counted, never a stack.
+ */
+function answerClientErrors(server: HttpServer, refusals: Refusals): void {
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
+    // A response under way (a keep-alive connection) cannot take a second status line.
+    const started = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+    if (err.code === 'ECONNRESET' || started) {
+      socket.destroy();
+      return;
+    }
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      refusals.refuse('timeout', {});
+      rawError(socket, 408, 'request_timeout', 'the request arrived too slowly; send it again, whole');
+      return;
+    }
+    if (err.code === 'HPE_HEADER_OVERFLOW') {
+      refusals.refuse('headers_too_large', {});
+      rawError(socket, 431, 'too_large', 'the request headers are over the server’s limit');
+      return;
+    }
+    refusals.refuse('malformed', {});
+    rawError(socket, 400, 'invalid_request', 'the request is not valid HTTP/1.1');
   });
 }
 

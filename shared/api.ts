@@ -21,6 +21,8 @@ export const CredentialsBody = v.object({
     v.minLength(Limits.passwordMinChars, `password must be at least ${Limits.passwordMinChars} characters`),
     byteLimit('password', Limits.passwordMaxBytes),
   ),
+  /** Only for the first account from another machine: the code the server printed at start. */
+  setupCode: v.optional(v.pipe(v.string('setupCode must be a string'), v.maxLength(64))),
 });
 export type CredentialsBody = v.InferOutput<typeof CredentialsBody>;
 
@@ -193,10 +195,19 @@ export const JobProgressBody = v.object({
   message: v.optional(v.pipe(v.string('message must be a string'), byteLimit('message', 500)), ''),
 });
 
+/** A job's result is any JSON value of at most this many bytes once serialized, like push data. */
+export const JOB_RESULT_BYTES = 32 * 1024;
+
 export const JobDoneBody = v.union(
   [
     v.strictObject({
-      result: v.unknown(),
+      result: v.pipe(
+        v.unknown(),
+        v.check(
+          (value) => utf8Bytes(JSON.stringify(value ?? null)) <= JOB_RESULT_BYTES,
+          `result is over ${JOB_RESULT_BYTES} bytes of JSON`,
+        ),
+      ),
       message: v.optional(v.pipe(v.string('message must be a string'), byteLimit('message', 500))),
     }),
     v.strictObject({

@@ -3,6 +3,8 @@
  * encoder for everything that leaves. `decode*` never throws: it returns a frame or a typed error.
  */
 import * as v from 'valibot';
+import { nestingMessage, nestingOverLimit } from './json-depth.js';
+import { Limits } from './limits.js';
 import { ClientFrame, ServerFrame } from './protocol.js';
 
 export interface DecodeError {
@@ -64,12 +66,21 @@ function validate<T>(schema: FrameSchema, known: ReadonlySet<string>, value: unk
 }
 
 function parseJson(raw: string): { ok: true; value: unknown } | { ok: false; error: DecodeError } {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(raw) };
+    value = JSON.parse(raw);
   } catch (err) {
     const detail = err instanceof Error ? err.message : 'unparseable';
     return { ok: false, error: { code: 'bad_json', message: `frame is not valid JSON: ${detail}` } };
   }
+  const over = nestingOverLimit(value, Limits.jsonDepth);
+  if (over) {
+    return {
+      ok: false,
+      error: { code: 'invalid_frame', message: nestingMessage(over, Limits.jsonDepth, 'frame') },
+    };
+  }
+  return { ok: true, value };
 }
 
 /** Validates an already-parsed value (for example one element of a long-poll body). */

@@ -48,6 +48,18 @@ export const ErrorCode = {
   },
   too_large: { recovery: 'terminal', meaning: 'the body is over the size limit' },
   unavailable: { recovery: 'retry', meaning: 'the server is shutting down; try again shortly' },
+  request_timeout: {
+    recovery: 'retry',
+    meaning: 'the request’s headers or body arrived too slowly; the connection was closed',
+  },
+  bad_host: {
+    recovery: 'terminal',
+    meaning: 'this server does not answer to that Host; see PUBLIC_URL and ALLOWED_HOSTS',
+  },
+  setup_code_required: {
+    recovery: 'terminal',
+    meaning: 'the first account (admin) needs the setup code the server printed at start',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

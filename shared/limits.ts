@@ -11,6 +11,12 @@ export const Limits = {
   passwordMinChars: 8,
   /** scrypt work grows with input; bound it so a huge password is not a denial of service. */
   passwordMaxBytes: 1024,
+  /**
+   * Deepest nesting of arrays and objects in any JSON body or frame the server reads (the body
+   * itself is level 1). Bounded so that no code walking the value (JSON.stringify among them)
+   * can run out of stack.
+   */
+  jsonDepth: 32,
   /** Messages per history page, at most. */
   historyPage: 200,
 } as const;

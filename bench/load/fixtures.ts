@@ -45,7 +45,11 @@ export const memberUser = (f: Fixtures, r: number, m: number): BenchUser =>
 
 async function call(url: string, token: string | null, method: string, path: string, body?: unknown) {
   const headers: Record<string, string> = {};
-  if (token) headers.cookie = `sb_session=${token}`;
+  // As a browser would: a cookie-authenticated change must name the server's origin.
+  if (token) {
+    headers.cookie = `sb_session=${token}`;
+    headers.origin = url;
+  }
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${url}${path}`, {
     method,

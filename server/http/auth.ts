@@ -1,5 +1,6 @@
 /** Accounts: register, sign in, sign out, and who am I. */
 
+import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'hono';
 import { Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
@@ -8,13 +9,16 @@ import { dummyHash, hashPassword, verifyPassword } from '../auth/password.js';
 import type { Sessions } from '../auth/sessions.js';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/tokens.js';
 import { checkUsername, usernameKey } from '../auth/username.js';
-import type { Broker } from '../broker/broker.js';
+import type { Broker, RateRule } from '../broker/broker.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../log.js';
 import { DEFAULT_ROOM_ID } from '../seed.js';
 import type { Storage, User } from '../storage/storage.js';
+import { isLoopback } from './client-ip.js';
 import { type AppEnv, apiError, readJson } from './env.js';
 import type { OriginPolicy } from './origin.js';
+import type { Refusals } from './refusals.js';
+import { ipOf, throttle } from './throttle.js';
 
 export interface AuthDeps {
   storage: Storage;
@@ -23,12 +27,55 @@ export interface AuthDeps {
   hub: Hub;
   origins: OriginPolicy;
   log: Logger;
+  refusals: Refusals;
+  trustProxy: boolean;
+  throttles: { signup: RateRule; login: RateRule };
+  /**
+   * The code the server printed at start while it had no account: registering the first account
+   * (the admin) from anywhere but this machine needs it. Null once there are accounts.
+   */
+  setupCode?: string | null;
 }
+
+/**
+ * NOTE: the per-(account, address) bucket is the old per-account one. Per account alone, an
+ * attacker failing on purpose would lock the owner out; per address, the owner's own address
+ * still has its tokens while the attacker's is empty.
+ */
+const ACCOUNT_ATTEMPTS: RateRule = { burst: 10, refillMs: 30_000 };
+
+const sameCode = (given: string, expected: string): boolean => {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
 export const apiUser = (user: User): ApiUser => ({ id: user.id, username: user.username, role: user.role });
 
 export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
   const { storage, sessions, log } = deps;
+  // Whether an account exists; once true it stays true, so it is read at most until then.
+  let hasAccounts = !deps.setupCode;
+
+  /**
+   * A fresh install's first account becomes the admin. From a DNS-rebinding page or a stranger on
+   * the network that would be a takeover, so it needs a loopback address or the setup code.
+   */
+  const firstAccountRefusal = async (c: Context<AppEnv>, code: string | undefined) => {
+    if (hasAccounts) return null;
+    hasAccounts = (await storage.listUsers()).length > 0;
+    if (hasAccounts || isLoopback(ipOf(c, deps.trustProxy))) return null;
+    if (code !== undefined && deps.setupCode && sameCode(code, deps.setupCode)) return null;
+    deps.refusals.refuse('setup_code', {});
+    return apiError(
+      c,
+      403,
+      'setup_code_required',
+      code === undefined
+        ? 'the first account becomes the admin: send the setup code the server printed at start (setupCode), or register from the server machine'
+        : 'the setup code is wrong; copy it from the server’s start-up output',
+    );
+  };
 
   const signIn = async (c: Context<AppEnv>, user: User) => {
     const { token } = await sessions.create(user.id);
@@ -47,6 +94,19 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       if (!body.ok) return body.response;
       const name = checkUsername(body.value.username);
       if (!name.ok) return apiError(c, 400, 'invalid_request', name.message);
+      // After the cheap checks (a typo does not spend a token), before the costly hash.
+      const ip = ipOf(c, deps.trustProxy);
+      const limited = await throttle(c, deps, [
+        {
+          key: `signup:${ip}`,
+          rule: deps.throttles.signup,
+          what: 'sign-ups from one address',
+          reason: 'signup',
+        },
+      ]);
+      if (limited) return limited;
+      const refused = await firstAccountRefusal(c, body.value.setupCode);
+      if (refused) return refused;
       const passwordHash = await hashPassword(body.value.password);
       const created = await storage.createUser({
         username: name.username,
@@ -56,6 +116,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       if (created.status === 'taken') {
         return apiError(c, 409, 'username_taken', `the username "${name.username}" is taken; pick another`);
       }
+      hasAccounts = true;
       await storage.joinRoom(DEFAULT_ROOM_ID, created.user.id);
       await signIn(c, created.user);
       log.info('user.register', { user: created.user.username, role: created.user.role });
@@ -65,11 +126,22 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       const body = await readJson(c, CredentialsBody);
       if (!body.ok) return body.response;
       const key = usernameKey(body.value.username);
-      const rate = await deps.broker.consume(`login:${key}`, { burst: 10, refillMs: 30_000 });
-      if (!rate.ok) {
-        c.header('Retry-After', String(Math.ceil(rate.retryAfterMs / 1000)));
-        return apiError(c, 429, 'rate_limited', 'too many sign-in attempts; wait and try again');
-      }
+      const ip = ipOf(c, deps.trustProxy);
+      const limited = await throttle(c, deps, [
+        {
+          key: `login-ip:${ip}`,
+          rule: deps.throttles.login,
+          what: 'sign-in attempts from one address',
+          reason: 'login_address',
+        },
+        {
+          key: `login:${key}:${ip}`,
+          rule: ACCOUNT_ATTEMPTS,
+          what: 'sign-in attempts at this account from one address',
+          reason: 'login_account',
+        },
+      ]);
+      if (limited) return limited;
       const user = await storage.userByKey(key);
       const valid = await verifyPassword(body.value.password, user?.passwordHash ?? (await dummyHash));
       if (!user || !valid) {

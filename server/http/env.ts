@@ -5,6 +5,8 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
 import type { ApiErrorBody } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/codes.js';
+import { nestingMessage, nestingOverLimit } from '../../shared/json-depth.js';
+import { Limits } from '../../shared/limits.js';
 import type { ApiKeyWithSecret, AuthSession } from '../storage/storage.js';
 
 export type AppEnv = {
@@ -33,7 +35,8 @@ export type ReadResult<T> = { ok: true; value: T } | { ok: false; response: Resp
 
 /**
  * The one parse-and-validate step for HTTP bodies: JSON only (415 otherwise), parsed and checked
- * against a schema (400 with the first problem named). The size limit (413) is enforced by the
+ * against a schema (400 with the first problem named), nesting at most `Limits.jsonDepth` deep
+ * (400: later code walking the value must not run out of stack). The size limit (413) is enforced by the
  * body-limit middleware before this reads anything.
  */
 export async function readJson<S extends v.GenericSchema>(
@@ -57,6 +60,13 @@ export async function readJson<S extends v.GenericSchema>(
     raw = JSON.parse(await c.req.text());
   } catch {
     return { ok: false, response: apiError(c, 400, 'invalid_request', 'the body is not valid JSON') };
+  }
+  const over = nestingOverLimit(raw, Limits.jsonDepth);
+  if (over) {
+    return {
+      ok: false,
+      response: apiError(c, 400, 'invalid_request', nestingMessage(over, Limits.jsonDepth, 'body')),
+    };
   }
   const result = v.safeParse(schema, raw);
   if (!result.success) {

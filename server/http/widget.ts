@@ -13,6 +13,7 @@ import {
   type VisitorConversation,
   type WidgetConfig,
 } from '../../shared/api.js';
+import type { Broker, RateRule } from '../broker/broker.js';
 import { msgFrame } from '../hub/frames.js';
 import { randomId } from '../ids.js';
 import type { Logger } from '../log.js';
@@ -27,7 +28,9 @@ import {
 } from '../support/visitor-tokens.js';
 import { type AppEnv, apiError, readJson } from './env.js';
 import { historyPage } from './history.js';
+import type { Refusals } from './refusals.js';
 import { siteCors } from './site-cors.js';
+import { type Bucket, ipOf, throttle } from './throttle.js';
 
 type WidgetEnv = AppEnv & { Variables: AppEnv['Variables'] & { site: Site; visitor: Visitor } };
 
@@ -36,6 +39,35 @@ export interface WidgetDeps {
   support: Support;
   sites: SiteDirectory;
   log: Logger;
+  broker: Broker;
+  refusals: Refusals;
+  trustProxy: boolean;
+  /** Visitors and conversations started per address; per site ten times as many. */
+  throttles: { visitor: RateRule };
+}
+
+/**
+ * Anyone on the internet can create a visitor or start a conversation (that is the widget's job),
+ * so both are throttled per address and, against many addresses at once, per site.
+ */
+function creationBuckets(
+  deps: WidgetDeps,
+  c: Context<WidgetEnv>,
+  kind: 'visitor' | 'conversation',
+): Bucket[] {
+  const rule = deps.throttles.visitor;
+  const ip = ipOf(c, deps.trustProxy);
+  const site = c.get('site').id;
+  const what = kind === 'visitor' ? 'new widget visitors' : 'new conversations';
+  return [
+    { key: `${kind}-ip:${ip}`, rule, what: `${what} from one address`, reason: `${kind}_address` },
+    {
+      key: `${kind}-site:${site}`,
+      rule: { burst: rule.burst * 10, refillMs: Math.max(1, Math.round(rule.refillMs / 10)) },
+      what: `${what} on this site`,
+      reason: `${kind}_site`,
+    },
+  ];
 }
 
 const view = (c: {
@@ -94,6 +126,8 @@ export function widgetRoutes(deps: WidgetDeps): Hono<WidgetEnv> {
   });
 
   app.post('/visitors', async (c) => {
+    const limited = await throttle(c, deps, creationBuckets(deps, c, 'visitor'));
+    if (limited) return limited;
     const site = c.get('site');
     const token = newVisitorToken();
     const visitor = await storage.createVisitor({
@@ -116,6 +150,8 @@ export function widgetRoutes(deps: WidgetDeps): Hono<WidgetEnv> {
   app.post('/conversations', visitorOnly, async (c) => {
     const body = await readJson(c, StartConversationBody);
     if (!body.ok) return body.response;
+    const limited = await throttle(c, deps, creationBuckets(deps, c, 'conversation'));
+    if (limited) return limited;
     let visitor = c.get('visitor');
     const { name, email, text } = body.value;
     if (name !== undefined || email !== undefined) {

@@ -25,8 +25,6 @@ import { Subscription, type SubscriptionOwner } from './subscription.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closed';
 
-/** A lab run sends at most a few hundred messages at a few per second. */
-const LAB_SEND_RATE = { burst: 1000, refillMs: 10 };
 /** Where a session's send and typing chains start: one settled promise shared by every session. */
 const SETTLED: Promise<void> = Promise.resolve();
 
@@ -175,6 +173,8 @@ export class Session implements SubscriptionOwner {
       this.sendError('forbidden', `${frame.type} needs customer support, which this server does not run`);
       return;
     }
+    // A note is stored like a message, so it spends the same allowance.
+    if (frame.type === 'note' && !(await this.withinSendRate(me.id, frame.clientMsgId))) return;
     await extension.onFrame(me, frame, {
       send: (reply) => this.send(reply),
       error: (code, message, ref) => this.sendError(code, message, ref ? { ref } : {}),
@@ -331,18 +331,7 @@ export class Session implements SubscriptionOwner {
     if (!(await this.checkAccess(frame.stream, ref))) return;
     const user = this.user;
     if (!user) return;
-    // NOTE: a Transport lab run has its own bucket per run, so measuring does not spend (or
-    // trip on) the user's chat allowance; each run is one stream, a fixed script of sends.
-    const rate = frame.stream.startsWith('lab:')
-      ? await this.hub.broker.consume(`send:${frame.stream}`, LAB_SEND_RATE)
-      : await this.hub.broker.consume(`send:${user.id}`, this.hub.config.sendRate);
-    if (!rate.ok) {
-      this.sendError('rate_limited', `too many messages; wait ${Math.ceil(rate.retryAfterMs / 1000)} s`, {
-        ref,
-        retryAfterMs: rate.retryAfterMs,
-      });
-      return;
-    }
+    if (!(await this.withinSendRate(user.id, ref))) return;
     this.track(
       this.hub
         .commit(
@@ -361,6 +350,21 @@ export class Session implements SubscriptionOwner {
           (err) => this.internalError(err, ref),
         ),
     );
+  }
+
+  /**
+   * One bucket per user for everything they write into a stream: chat, Transport lab runs,
+   * conversations and notes alike. NOTE: the lab once had a bucket per run, so every new run
+   * (a new stream name) was a fresh burst of 1,000 stored messages.
+   */
+  private async withinSendRate(userId: string, ref: string): Promise<boolean> {
+    const rate = await this.hub.broker.consume(`send:${userId}`, this.hub.config.sendRate);
+    if (rate.ok) return true;
+    this.sendError('rate_limited', `too many messages; wait ${Math.ceil(rate.retryAfterMs / 1000)} s`, {
+      ref,
+      retryAfterMs: rate.retryAfterMs,
+    });
+    return false;
   }
 
   private onCommitted(result: AppendResult, clientMsgId: string): void {

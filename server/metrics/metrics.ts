@@ -28,6 +28,11 @@ export interface Metrics {
    * sockets is one observation, and the hot path stays a counter increment.
    */
   delivered(transport: WireTransport, latencyMs: number, sample: boolean, labRun?: string | null): void;
+  /**
+   * One request or connection refused to protect the server: a throttle, a cap, a bad Host or
+   * Origin, a timeout. `reason` is a short fixed word (never user input: it becomes a label).
+   */
+  refused(reason: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -66,6 +71,13 @@ export function createMetrics(): Metrics {
     name: 'switchboard_open_sockets',
     help: 'WebSocket connections open now.',
     labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+
+  const refusals = new Counter({
+    name: 'switchboard_refusals_total',
+    help: 'Requests and connections refused to protect the server, per reason (throttle, cap, host, origin, timeout ...).',
+    labelNames: ['reason'] as const,
     registers: [registry],
   });
 
@@ -118,6 +130,9 @@ export function createMetrics(): Metrics {
       uncounted[transport]++;
       if (sample) latency.observe({ transport }, Math.max(0, latencyMs) / 1000);
       if (labRun) lab.delivered(labRun, latencyMs);
+    },
+    refused(reason) {
+      refusals.inc({ reason });
     },
   };
 }

@@ -18,6 +18,7 @@ import type { Sessions } from '../auth/sessions.js';
 import { SESSION_COOKIE } from '../auth/tokens.js';
 import { type AppEnv, apiError } from '../http/env.js';
 import type { OriginPolicy, RequestLike } from '../http/origin.js';
+import type { Refusals } from '../http/refusals.js';
 import type { Conn } from '../hub/conn.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
@@ -162,6 +163,8 @@ export interface WebSocketDeps {
   log: Logger;
   /** True once shutdown began: upgrades get 503. */
   draining?: () => boolean;
+  /** Counts and logs (once per burst) upgrades refused for their Origin. */
+  refusals: Refusals;
 }
 
 /** Why an upgrade was refused: an HTTP status and the API's error body. */
@@ -242,10 +245,18 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
       ? parseCookie(req.headers.cookie, SESSION_COOKIE)[SESSION_COOKIE]
       : undefined;
     if (!token) return null;
-    // A cookie rides along with any page's upgrade request, so the page must be ours.
-    if (origin !== undefined && !origins.allows(requestLike(req), origin)) {
-      log.warn('ws.origin_refused', { origin });
-      return { status: 403, code: 'bad_origin', message: `origin ${origin} may not open a session socket` };
+    // A cookie rides along with any page's upgrade request, so the page must be ours. Browsers
+    // always name it; an upgrade without one is no page of ours (a token client sends no cookie).
+    if (origin === undefined || !origins.allows(requestLike(req), origin)) {
+      deps.refusals.refuse('origin', { origin: origin?.slice(0, 100) ?? 'none', transport: 'websocket' });
+      return {
+        status: 403,
+        code: 'bad_origin',
+        message:
+          origin === undefined
+            ? 'an upgrade signed in by cookie must carry an Origin header naming this site; other clients send a token in hello'
+            : `origin ${origin.slice(0, 100)} may not open a session socket`,
+      };
     }
     return sessions.resolve(token);
   }

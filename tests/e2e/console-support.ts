@@ -35,7 +35,10 @@ let adminSession: Promise<StorageState> | null = null;
  */
 export async function asAdmin<T>(use: (admin: APIRequestContext) => Promise<T>): Promise<T> {
   adminSession ??= (async () => {
-    const context = await playwrightRequest.newContext({ baseURL: SERVER_URL });
+    const context = await playwrightRequest.newContext({
+      baseURL: SERVER_URL,
+      extraHTTPHeaders: { origin: SERVER_URL },
+    });
     try {
       const login = await context.post('/api/auth/login', {
         data: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
@@ -48,6 +51,8 @@ export async function asAdmin<T>(use: (admin: APIRequestContext) => Promise<T>):
   })();
   const context = await playwrightRequest.newContext({
     baseURL: SERVER_URL,
+    // As the SPA's own requests do: a cookie-authenticated change must name our origin.
+    extraHTTPHeaders: { origin: SERVER_URL },
     storageState: await adminSession,
   });
   try {

@@ -96,7 +96,7 @@ export async function signInAsAdmin(page: Page): Promise<void> {
 
 /** An API key made by the admin over HTTP (for tests about pushing, not about the keys page). */
 export async function adminApiKey(baseURL: string, scopes: string[]): Promise<string> {
-  const admin = await playwrightRequest.newContext({ baseURL });
+  const admin = await playwrightRequest.newContext({ baseURL, extraHTTPHeaders: { origin: baseURL } });
   try {
     const login = await admin.post('/api/auth/login', {
       data: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },

@@ -80,7 +80,10 @@ const unique = (prefix: string) => `${prefix}${randomBytes(3).toString('hex')}`;
 let adminContext: Promise<APIRequestContext> | null = null;
 export function admin(): Promise<APIRequestContext> {
   adminContext ??= (async () => {
-    const context = await playwrightRequest.newContext({ baseURL: SERVER_URL });
+    const context = await playwrightRequest.newContext({
+      baseURL: SERVER_URL,
+      extraHTTPHeaders: { origin: SERVER_URL },
+    });
     const login = await context.post('/api/auth/login', {
       data: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
     });
@@ -146,7 +149,11 @@ export async function onlineAgent(): Promise<Agent> {
   const call = async (method: string, path: string, body?: unknown) => {
     const answer = await fetch(`${SERVER_URL}${path}`, {
       method,
-      headers: { cookie, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie,
+        origin: SERVER_URL,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     expect(answer.status, `${method} ${path}`).toBeLessThan(300);

@@ -18,7 +18,8 @@ afterAll(async () => {
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${server.url}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    // A browser names the page's origin on every POST; a cookie POST without one is refused.
+    headers: { 'content-type': 'application/json', origin: server.url, ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
@@ -112,7 +113,7 @@ describe('request hygiene', () => {
   it('answers a non-JSON POST with 415', async () => {
     const res = await fetch(`${server.url}/api/rooms`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', cookie: first.cookie },
+      headers: { 'content-type': 'text/plain', cookie: first.cookie, origin: server.url },
       body: '{"title":"x"}',
     });
     expect(res.status).toBe(415);

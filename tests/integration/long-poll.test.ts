@@ -36,7 +36,7 @@ async function poll(
 ): Promise<{ status: number; body: PollAnswer }> {
   const res = await fetch(`${baseUrl}${options.path ?? '/api/poll'}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie: user.cookie, ...options.headers },
+    headers: { 'content-type': 'application/json', cookie: user.cookie, origin: baseUrl, ...options.headers },
     body: JSON.stringify({ cid, frames, hold: options.hold ?? true }),
   });
   return { status: res.status, body: (await res.json()) as PollAnswer };
@@ -145,7 +145,7 @@ describe('HTTP rules for polls', () => {
   it('answers a text/plain POST with 415', async () => {
     const res = await fetch(`${server.url}/api/poll/send`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain', cookie: alice.cookie },
+      headers: { 'content-type': 'text/plain', cookie: alice.cookie, origin: server.url },
       body: JSON.stringify({ cid: 'cid-plain-1', frames: [hello] }),
     });
     expect(res.status).toBe(415);
@@ -161,7 +161,7 @@ describe('HTTP rules for polls', () => {
   it('answers an oversize body with 413 before reading it all', async () => {
     const res = await fetch(`${server.url}/api/poll/send`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: alice.cookie },
+      headers: { 'content-type': 'application/json', cookie: alice.cookie, origin: server.url },
       body: JSON.stringify({ cid: 'cid-huge-1', frames: [hello], pad: 'x'.repeat(200_000) }),
     });
     expect(res.status).toBe(413);
@@ -170,7 +170,7 @@ describe('HTTP rules for polls', () => {
   it('answers a malformed body with 400 naming the problem', async () => {
     const res = await fetch(`${server.url}/api/poll`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: alice.cookie },
+      headers: { 'content-type': 'application/json', cookie: alice.cookie, origin: server.url },
       body: JSON.stringify({ cid: '!', frames: [] }),
     });
     expect(res.status).toBe(400);

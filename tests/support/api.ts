@@ -38,7 +38,11 @@ export async function api(
   body?: unknown,
 ): Promise<{ status: number; json: any }> {
   const headers: Record<string, string> = {};
-  if (user) headers.cookie = user.cookie;
+  // As a browser would: a cookie-authenticated change must name our origin (else 403 bad_origin).
+  if (user) {
+    headers.cookie = user.cookie;
+    headers.origin = baseUrl;
+  }
   if (body !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(`${baseUrl}${path}`, {
     method,

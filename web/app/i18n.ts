@@ -6,7 +6,7 @@
  * const t = catalogs['zh-CN'];
  * t.typing(['alice']); // "alice 正在输入…"
  */
-import { CloseCode, type CloseName } from '../../shared/codes.js';
+import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js';
 import type { FallbackCode } from '../client/index.js';
 import type { LabTransport } from '../lab/run-lab.js';
 import type { ConversationStatus, Role } from './api.js';
@@ -16,6 +16,14 @@ export const LANGS = ['en', 'zh-CN'] as const;
 export type Lang = (typeof LANGS)[number];
 
 type Meanings = Record<CloseName | 'unknown', string>;
+
+/** Refusals that protect the server (throttles, Host, Origin, setup, timeouts), said to a person. */
+export type RefusalCode = Extract<
+  ErrorCode,
+  'rate_limited' | 'setup_code_required' | 'bad_host' | 'bad_origin' | 'request_timeout'
+>;
+export const isRefusal = (code: string): code is RefusalCode =>
+  ['rate_limited', 'setup_code_required', 'bad_host', 'bad_origin', 'request_timeout'].includes(code);
 
 const englishMeanings: Meanings = {
   ...(Object.fromEntries(
@@ -45,6 +53,18 @@ const en = {
   password: 'Password',
   usernameHint: 'Letters, digits, _ . and -; 3 to 32 bytes.',
   passwordHint: 'At least 8 characters.',
+  setupCode: 'Setup code',
+  setupCodeHint: 'The server printed it when it started. Only the first account needs it.',
+  /** The server's refusals of a sign-in or sign-up, by code (the server's own message is English). */
+  refusal: {
+    rate_limited: 'Too many attempts from your address. Wait a few minutes, then try again.',
+    setup_code_required:
+      'The first account becomes the admin. Enter the setup code the server printed when it started.',
+    bad_host:
+      'This server does not answer to this address. Its operator can add it (PUBLIC_URL or ALLOWED_HOSTS).',
+    bad_origin: 'This page may not use your session. Open Switchboard at its own address.',
+    request_timeout: 'The request reached the server too slowly. Try again.',
+  } as Record<RefusalCode, string>,
   needAccount: 'New here?',
   haveAccount: 'Already have an account?',
   signedInAs: (name: string) => `Signed in as ${name}`,
@@ -435,6 +455,15 @@ const zh: Catalog = {
   password: '密码',
   usernameHint: '字母、数字、_ . 和 -；3 到 32 字节。',
   passwordHint: '至少 8 个字符。',
+  setupCode: '初始化代码',
+  setupCodeHint: '服务器启动时打印的代码。只有第一个账号需要它。',
+  refusal: {
+    rate_limited: '来自你的地址的尝试次数过多。请等几分钟后再试。',
+    setup_code_required: '第一个账号将成为管理员。请输入服务器启动时打印的初始化代码。',
+    bad_host: '此服务器不响应这个地址。运营者可以添加它（PUBLIC_URL 或 ALLOWED_HOSTS）。',
+    bad_origin: '此页面不能使用你的会话。请在 Switchboard 自己的地址打开它。',
+    request_timeout: '请求到达服务器太慢。请重试。',
+  },
   needAccount: '还没有账号？',
   haveAccount: '已有账号？',
   signedInAs: (name) => `已登录：${name}`,

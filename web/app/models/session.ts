@@ -7,7 +7,13 @@ export interface Session {
   /** undefined while the first check runs. */
   readonly user: ReadonlySignal<ApiUser | null | undefined>;
   check(): Promise<void>;
-  signIn(mode: 'login' | 'register', username: string, password: string): Promise<ApiResult<unknown>>;
+  /** `setupCode`: only for the first account from another machine (the server asks for it). */
+  signIn(
+    mode: 'login' | 'register',
+    username: string,
+    password: string,
+    setupCode?: string,
+  ): Promise<ApiResult<unknown>>;
   signOut(): Promise<void>;
   /** The server said the session is gone (the socket closed with unauthorized or signed_out). */
   lost(): void;
@@ -22,8 +28,12 @@ export function createSession(api: Api): Session {
       // Any failure (401, or no answer at all) shows the sign-in form, which reports its own errors.
       user.value = result.ok ? result.value.user : null;
     },
-    async signIn(mode, username, password) {
-      const result = await (mode === 'login' ? api.login : api.register)({ username, password });
+    async signIn(mode, username, password, setupCode) {
+      const result = await (mode === 'login' ? api.login : api.register)({
+        username,
+        password,
+        ...(setupCode ? { setupCode } : {}),
+      });
       if (result.ok) user.value = result.value.user;
       return result;
     },

@@ -3,6 +3,7 @@ import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { Link } from '../components/Link.js';
+import { isRefusal } from '../i18n.js';
 import type { AppModel } from '../models/app.js';
 
 export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'register' }) {
@@ -10,6 +11,9 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
   const username = useSignal('');
   const password = useSignal('');
   const error = useSignal<string | null>(null);
+  const setupCode = useSignal('');
+  /** Shown once the server says the first account needs the code it printed at start. */
+  const needsSetupCode = useSignal(false);
   const busy = useSignal(false);
   const id = useId();
   const isLogin = mode === 'login';
@@ -19,10 +23,22 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
     if (busy.value) return;
     busy.value = true;
     error.value = null;
-    const result = await app.session.signIn(mode, username.value, password.value);
+    const result = await app.session.signIn(
+      mode,
+      username.value,
+      password.value,
+      isLogin ? undefined : setupCode.value.trim() || undefined,
+    );
     busy.value = false;
     if (!result.ok) {
-      error.value = result.code === 'network' ? app.locale.t.peek().networkError : result.message;
+      const t = app.locale.t.peek();
+      if (result.code === 'setup_code_required') needsSetupCode.value = true;
+      error.value =
+        result.code === 'network'
+          ? t.networkError
+          : isRefusal(result.code)
+            ? t.refusal[result.code]
+            : result.message;
       return;
     }
     const route = app.router.route.peek().name;
@@ -83,6 +99,27 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
               </p>
             )}
           </div>
+          {!isLogin && needsSetupCode.value && (
+            <div class="field">
+              <label for={`${id}-setup`}>{t.setupCode}</label>
+              <input
+                id={`${id}-setup`}
+                name="setupCode"
+                autocomplete="off"
+                autocapitalize="none"
+                spellcheck={false}
+                required
+                value={setupCode.value}
+                onInput={(e) => {
+                  setupCode.value = e.currentTarget.value;
+                }}
+                aria-describedby={`${id}-setup-hint`}
+              />
+              <p id={`${id}-setup-hint`} class="hint">
+                {t.setupCodeHint}
+              </p>
+            </div>
+          )}
           {error.value && (
             <p class="form-error" role="alert">
               {error.value}

@@ -37,6 +37,8 @@ const en = {
   you: 'You',
   sending: 'Sending…',
   failed: (why: string) => `Not sent: ${why}.`,
+  /** A 429 `rate_limited`: too many chats started from this address or on this site. */
+  rateLimited: 'too many chats started from here just now; try again in a few minutes',
   retry: 'Retry',
   seen: 'Seen',
   typing: (name: string) => `${name} is typing…`,
@@ -80,6 +82,7 @@ const zh: Catalog = {
   you: '你',
   sending: '发送中…',
   failed: (why) => `未发送：${why}。`,
+  rateLimited: '刚才从这里发起的会话过多，请几分钟后再试',
   retry: '重试',
   seen: '已读',
   typing: (name) => `${name} 正在输入…`,

@@ -390,7 +390,7 @@ export function createChatModel(deps: ChatDeps) {
       upsert(draft, [
         ownItem(key, text, {
           status: 'failed',
-          error: errorText(err),
+          error: status === 429 ? t.rateLimited : errorText(err),
           uncertain: status === 0 || status >= 500,
         }),
       ]);
