@@ -469,6 +469,10 @@ const zh: Catalog = {
     heartbeat_timeout: '心跳超时，连接被判定已断开',
     signed_out: '此会话已退出登录',
     hello_timeout: '连接打开后未及时收到 hello 帧',
+    account_suspended: '管理员已停用此账号，连接已关闭',
+    account_deleted: '管理员已删除此账号，连接已关闭',
+    too_many_connections: '此账号打开的连接已达上限，稍后会自动重试',
+    idle_timeout: '在空闲时限内没有收到消息',
     unknown: '连接已关闭',
   },
 
