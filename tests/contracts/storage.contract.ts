@@ -569,7 +569,14 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         await storage.joinRoom('r1', alice.id);
         await storage.createSession({ tokenHash: 'th-a', userId: alice.id, expiresAt: Date.now() + 60_000 });
         await storage.append([
-          { stream: 'room:r1', senderId: alice.id, senderName: 'Alice', clientMsgId: 'c1', kind: 'msg', body: '{}' },
+          {
+            stream: 'room:r1',
+            senderId: alice.id,
+            senderName: 'Alice',
+            clientMsgId: 'c1',
+            kind: 'msg',
+            body: '{}',
+          },
         ]);
 
         expect((await storage.setUserStatus(alice.id, 'deleted'))?.status).toBe('deleted');
