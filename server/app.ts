@@ -24,10 +24,12 @@ import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
 import { supportRoutes } from './http/support.js';
 import { widgetRoutes } from './http/widget.js';
+import type { ConnectionCaps } from './hub/connection-caps.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { DownloadDemoOptions } from './push/download-demo.js';
+import type { AcceptOptions } from './socket-api/accept-websocket.js';
 import type { Storage } from './storage/storage.js';
 import type { Support } from './support/service.js';
 import type { SiteDirectory } from './support/sites.js';
@@ -52,6 +54,11 @@ export interface AppDeps {
   pushRate: RateRule;
   /** True once shutdown began: new requests get 503 and their connections are not kept alive. */
   draining?: () => boolean;
+  /** Connection caps (polls take a slot per tab) and how the client's address is read. */
+  caps?: ConnectionCaps;
+  trustProxy?: boolean;
+  /** The article API sockets' hello and idle timeouts, and where their timeouts are counted. */
+  articleSockets?: AcceptOptions;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -110,7 +117,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/metrics', metricsRoutes(deps.metrics));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);
-  app.route('/', articleDemoRoutes());
+  app.route('/', articleDemoRoutes(deps.articleSockets));
   app.route('/', staticRoutes(deps.webDir));
 
   app.onError((err, c) => {

@@ -25,6 +25,10 @@ export interface Config {
   hub: Partial<HubConfig>;
   /** Per-API-key rate on the push and jobs API. */
   pushRate: { burst: number; refillMs: number };
+  /** Concurrent connections (sockets, polling tabs) per client address and per account; 0: no cap. */
+  caps: { perIp: number; perUser: number };
+  /** The article API's sockets (`/path/`) close after this long without a message. */
+  idleTimeoutMs: number;
 }
 
 export const settings = [
@@ -47,6 +51,10 @@ export const settings = [
   ['POLL_HOLD_MS', '25000', 'how long a long-poll is held when there is nothing to deliver'],
   ['PUSH_RATE_BURST', '100', 'push API calls an API key may make at once'],
   ['PUSH_RATE_REFILL_MS', '20', 'then one more call per this many ms (50 per second)'],
+  ['MAX_CONNECTIONS_PER_IP', '100', 'open sockets and polling tabs per client address (0: no cap)'],
+  ['MAX_CONNECTIONS_PER_USER', '20', 'open sockets and polling tabs per account or visitor (0: no cap)'],
+  ['HELLO_TIMEOUT_MS', '10000', 'a socket must say hello (on /path/: send anything) within this long'],
+  ['IDLE_TIMEOUT_MS', '60000', 'a /path/ socket with no message for this long is closed (0: never)'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -131,10 +139,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       burst: integer(env, 'PUSH_RATE_BURST', 100, 1),
       refillMs: integer(env, 'PUSH_RATE_REFILL_MS', 20, 1),
     },
+    caps: {
+      perIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 100, 0),
+      perUser: integer(env, 'MAX_CONNECTIONS_PER_USER', 20, 0),
+    },
+    idleTimeoutMs: integer(env, 'IDLE_TIMEOUT_MS', 60_000, 0),
     hub: {
       heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
       replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),
       pollHoldMs: integer(env, 'POLL_HOLD_MS', 25_000, 100),
+      helloTimeoutMs: integer(env, 'HELLO_TIMEOUT_MS', 10_000, 100),
       sendRate: {
         burst: integer(env, 'RATE_BURST', 20, 1),
         refillMs: integer(env, 'RATE_REFILL_MS', 1000, 1),

@@ -12,19 +12,24 @@ import { createSessions } from './auth/sessions.js';
 import { createMemoryBroker } from './broker/memory.js';
 import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
+import { clientIp } from './http/client-ip.js';
 import { createOriginPolicy } from './http/origin.js';
+import { defaultHubConfig } from './hub/conn.js';
+import { type ConnectionCaps, createConnectionCaps } from './hub/connection-caps.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { userIdentity } from './hub/identity.js';
-import type { Logger } from './log.js';
+import { randomId } from './ids.js';
+import { errorText, type Logger } from './log.js';
 import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
 import { createJobs, type Jobs } from './push/jobs.js';
+import { createRefusals } from './refusals.js';
 import { seed } from './seed.js';
 import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
 import { createSupport, type Support } from './support/service.js';
 import { createSiteDirectory } from './support/sites.js';
-import { createWebSocketTransport } from './transport/websocket.js';
+import { createWebSocketTransport, refuse } from './transport/websocket.js';
 
 export interface RunningServer {
   port: number;
@@ -49,6 +54,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : createMemoryBroker();
   log.info('broker.open', { engine: broker.name });
   const sessions = createSessions(storage);
+  const metrics = createMetrics();
+  const refusals = createRefusals({ log, count: (code) => metrics.refusal(code) });
+  const hubConfig = { ...defaultHubConfig, ...config.hub };
+  const caps = createConnectionCaps({
+    broker,
+    limits: config.caps,
+    pollTtlMs: hubConfig.pollHoldMs + hubConfig.pollPresenceGraceMs,
+    refusals,
+    log,
+  });
   // The hub asks the jobs and support services for state, and they commit through the hub.
   let jobs: Jobs | null = null;
   let support: Support | null = null;
@@ -57,6 +72,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     broker,
     log,
     config: config.hub,
+    caps,
+    refusals,
     authenticate: async ({ token, visitor, site }) => {
       if (visitor) return support ? support.authenticateVisitor(site, visitor) : null;
       const auth = token ? await sessions.resolve(token) : null;
@@ -75,7 +92,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   support = createSupport({ storage, hub, broker, log });
   const sites = createSiteDirectory(storage);
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
-  const metrics = createMetrics();
   let draining = false;
   const ws = createWebSocketTransport({
     hub,
@@ -85,8 +101,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     metrics,
     sites,
     draining: () => draining,
+    caps,
+    trustProxy: config.trustProxy,
   });
   const app = createApp({
+    caps,
+    trustProxy: config.trustProxy,
+    articleSockets: {
+      helloTimeoutMs: hubConfig.helloTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      onTimeout: (name) => refusals.note(name, { route: 'article' }),
+    },
     draining: () => draining,
     storage,
     broker,
@@ -111,7 +136,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     s.once('error', reject);
   });
-  routeUpgrades(server, ws.upgrade);
+  routeUpgrades(server, ws.upgrade, caps, config.trustProxy, log);
   countPollingBytes(server, metrics);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -135,6 +160,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         for (const client of ws.wss.clients) client.terminate();
         await closed;
         clearTimeout(force);
+        caps.close();
         await broker.close();
         await storage.close();
       })();
@@ -151,6 +177,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 function routeUpgrades(
   server: HttpServer,
   ours: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean,
+  caps: ConnectionCaps,
+  trustProxy: boolean,
+  log: Logger,
 ): void {
   const others = server.listeners('upgrade') as ((
     req: IncomingMessage,
@@ -158,9 +187,33 @@ function routeUpgrades(
     head: Buffer,
   ) => void)[];
   server.removeAllListeners('upgrade');
+  const ignore = () => {};
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (ours(req, socket, head)) return;
-    for (const listener of others) listener.call(server, req, socket, head);
+    // The article API's sockets count against their address's cap too, until they close.
+    const slotId = randomId(12);
+    socket.on('error', ignore);
+    socket.once('close', () => caps.release(slotId));
+    caps.take(slotId, { ip: clientIp(req, trustProxy) }, 'socket').then(
+      (verdict) => {
+        if (socket.destroyed) return caps.release(slotId);
+        if (!verdict.ok) {
+          refuse(socket, {
+            status: 429,
+            code: 'too_many_connections',
+            message: verdict.message,
+            retryAfterS: caps.retryAfterS,
+          });
+          return;
+        }
+        socket.off('error', ignore);
+        for (const listener of others) listener.call(server, req, socket, head);
+      },
+      (err) => {
+        log.error('upgrade.cap_failed', { error: errorText(err) });
+        refuse(socket, { status: 500, code: 'internal', message: 'the server failed; try again' });
+      },
+    );
   });
 }
 

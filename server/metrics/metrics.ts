@@ -28,6 +28,8 @@ export interface Metrics {
    * sockets is one observation, and the hot path stays a counter increment.
    */
   delivered(transport: WireTransport, latencyMs: number, sample: boolean, labRun?: string | null): void;
+  /** One refusal (a cap, a lost right), by its error or close code name. */
+  refusal(code: string): void;
 }
 
 export function createMetrics(): Metrics {
@@ -60,6 +62,12 @@ export function createMetrics(): Metrics {
     help: 'From commit to write on the client connection, per transport.',
     labelNames: ['transport'] as const,
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  const refusals = new Counter({
+    name: 'switchboard_refusals_total',
+    help: 'Connections and actions refused by a limit or a lost right, by error or close code.',
+    labelNames: ['code'] as const,
     registers: [registry],
   });
   const open = new Gauge({
@@ -113,6 +121,9 @@ export function createMetrics(): Metrics {
     request(transport, labRun) {
       requests.inc({ transport });
       if (labRun) lab.request(labRun);
+    },
+    refusal(code) {
+      refusals.inc({ code });
     },
     delivered(transport, latencyMs, sample, labRun) {
       uncounted[transport]++;

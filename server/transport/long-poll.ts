@@ -15,9 +15,11 @@ import * as v from 'valibot';
 import { decodeClientValue } from '../../shared/codec.js';
 import { CloseCode, type CloseName } from '../../shared/codes.js';
 import type { ServerFrame } from '../../shared/protocol.js';
-import { type AppEnv, readJson } from '../http/env.js';
+import { clientIp } from '../http/client-ip.js';
+import { type AppEnv, apiError, readJson } from '../http/env.js';
 import { siteCors } from '../http/site-cors.js';
 import type { Conn } from '../hub/conn.js';
+import type { ConnectionCaps } from '../hub/connection-caps.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
 import { randomId } from '../ids.js';
@@ -91,6 +93,9 @@ export interface LongPollDeps {
   hub: Hub;
   metrics: Metrics;
   sites: SiteDirectory;
+  /** A polling tab (its `cid`) holds one connection slot while it keeps polling. */
+  caps?: ConnectionCaps;
+  trustProxy?: boolean;
 }
 
 /** How long to let more frames join an answer once the first piece of news is there. */
@@ -118,7 +123,16 @@ export function createPollHandlers(deps: LongPollDeps) {
       // A support widget's poll (`?site=`) is its visitor's, proven in hello; cookies are not used.
       const siteKey = c.req.query('site') ?? null;
       const auth = siteKey === null ? c.get('auth') : null;
-      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey });
+      const slotId = `p.${cid}`;
+      if (mode === 'wait' && deps.caps) {
+        const ip = c.env?.incoming ? clientIp(c.env.incoming, deps.trustProxy ?? false) : null;
+        const verdict = await deps.caps.take(slotId, { ip, userId: auth?.user.id }, 'poll');
+        if (!verdict.ok) {
+          c.header('Retry-After', String(deps.caps.retryAfterS));
+          return apiError(c, 429, 'too_many_connections', verdict.message);
+        }
+      }
+      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey, slotId });
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
       for (const raw of frames) {
