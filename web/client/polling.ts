@@ -5,6 +5,7 @@
  * batch at a time. A failed request is a dropped connection: the client reconnects and resends
  * its outbox, and cursors make a lost answer harmless.
  */
+import { CloseCode } from '../../shared/codes.js';
 import type { ClientFrame } from '../../shared/protocol.js';
 import { anySignal, timeoutSignal } from './signals.js';
 import type { ClientTransport, TransportFactory } from './transport.js';
@@ -44,8 +45,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Maps an HTTP failure onto the close codes the client already understands. */
 function closeFor(status: number): number {
-  if (status === 401 || status === 403) return 4002; // unauthorized: terminal
+  if (status === 401 || status === 403) return CloseCode.unauthorized.code; // terminal
+  // A connection cap: retry, but only after backing off (and never by falling back).
+  if (status === 429) return CloseCode.too_many_connections.code;
   return 1006; // anything else: the link failed, retry
+}
+
+/** Retry-After in seconds (the only form the server sends), as ms; undefined when absent. */
+function retryAfterOf(res: Response): number | undefined {
+  const seconds = Number(res.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 export function pollingTransport(options: PollingOptions): TransportFactory {
@@ -60,11 +69,11 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
     let sending = false;
     const all = new AbortController();
 
-    const fail = (code: number, reason: string) => {
+    const fail = (code: number, reason: string, retryAfterMs?: number) => {
       if (closed) return;
       closed = true;
       all.abort();
-      handlers.onClose(code, reason);
+      handlers.onClose(code, reason, retryAfterMs);
     };
 
     /** The first poll, and the first after the streams changed, must not be held. */
@@ -92,7 +101,10 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         } catch {
           // not JSON: keep the status line
         }
-        throw Object.assign(new Error(reason), { code: closeFor(res.status) });
+        throw Object.assign(new Error(reason), {
+          code: closeFor(res.status),
+          retryAfterMs: retryAfterOf(res),
+        });
       }
       return (await res.json()) as PollAnswer;
     };
@@ -113,6 +125,11 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         return true;
       }
       return false;
+    };
+
+    const retryAfterHint = (err: unknown): number | undefined => {
+      const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
+      return typeof ms === 'number' ? ms : undefined;
     };
 
     const errorClose = (err: unknown): [number, string] => {
@@ -144,7 +161,7 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
             continue;
           }
           const [code, reason] = errorClose(err);
-          fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason);
+          fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason, retryAfterHint(err));
           return;
         }
         if (deliver(answer)) return;
@@ -166,7 +183,7 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         deliver(await request('/api/poll/send', [...hello, ...batch], all.signal));
       } catch (err) {
         const [code, reason] = errorClose(err);
-        fail(code, code === 1006 ? `sending failed: ${reason}` : reason);
+        fail(code, code === 1006 ? `sending failed: ${reason}` : reason, retryAfterHint(err));
         return;
       } finally {
         sending = false;

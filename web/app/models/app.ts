@@ -3,6 +3,7 @@
  * signed-in workspace when there is one.
  */
 import { effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
+import { closeInfo } from '../../../shared/codes.js';
 import { type Api, createApi } from '../api.js';
 import { hasWebSocket, transportFromQuery } from './connection.js';
 import { createLocale, type Locale } from './locale.js';
@@ -69,6 +70,20 @@ export function createAppModel(win: Window): AppModel {
     const open = workspace.value;
     const unread = (open?.rooms.totalUnread.value ?? 0) + (open?.support?.totalUnread.value ?? 0);
     win.document.title = locale.t.value.documentTitle(unread);
+  });
+
+  // NOTE: signed out elsewhere, suspended or deleted: the client has stopped (terminal close);
+  // nothing on this page works any more, so go to the sign-in page and say why there.
+  effect(() => {
+    const state = workspace.value?.connection.state.value;
+    if (state?.status !== 'offline') return;
+    const name = closeInfo(state.code).name;
+    if (name !== 'signed_out' && name !== 'account_suspended' && name !== 'account_deleted') return;
+    untracked(() => {
+      closeWorkspace();
+      session.lost(name);
+      router.navigate('/login');
+    });
   });
 
   // Any navigation closes the drawer: picking a room is the end of what it was opened for.

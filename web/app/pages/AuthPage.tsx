@@ -22,7 +22,9 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
     const result = await app.session.signIn(mode, username.value, password.value);
     busy.value = false;
     if (!result.ok) {
-      error.value = result.code === 'network' ? app.locale.t.peek().networkError : result.message;
+      const texts = app.locale.t.peek();
+      error.value =
+        result.code === 'network' ? texts.networkError : (texts.errorMeaning[result.code] ?? result.message);
       return;
     }
     const route = app.router.route.peek().name;
@@ -41,6 +43,11 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
         </p>
         <p class="tagline">{t.tagline}</p>
         <h1 id={`${id}-title`}>{isLogin ? t.signIn : t.register}</h1>
+        {app.session.endedBy.value && (
+          <p class="form-error session-ended" role="alert" data-why={app.session.endedBy.value}>
+            {t.sessionEnded[app.session.endedBy.value]}
+          </p>
+        )}
         <form class="stack" onSubmit={onSubmit}>
           <div class="field">
             <label for={`${id}-username`}>{t.username}</label>
