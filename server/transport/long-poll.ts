@@ -198,6 +198,12 @@ export function createPollHandlers(deps: LongPollDeps) {
       const now = Date.now();
       for (const f of conn.frames)
         if (f.type === 'msg') metrics.delivered(transport, now - f.ts, true, labRun);
+      if (close?.code === CloseCode.too_many_connections.code && deps.caps) {
+        // The account (known only at hello, from a token or visitor) is at its cap: a poll is
+        // refused like one whose cookie said so up front.
+        c.header('Retry-After', String(deps.caps.retryAfterS));
+        return apiError(c, 429, 'too_many_connections', close.reason);
+      }
       return c.json(close ? { frames: conn.frames, close } : { frames: conn.frames });
     };
 
