@@ -367,6 +367,7 @@ const en = {
   unsuspendLabel: (name: string) => `Lift ${name}’s suspension`,
   deleteUser: 'Delete',
   deleteUserLabel: (name: string) => `Delete ${name}’s account`,
+  deleteForGood: 'Delete for good',
   confirmDelete: (name: string) =>
     `Delete ${name}? They are signed out everywhere and can never sign in again. Their messages stay, under the name they had.`,
   /** Shown on the sign-in page when the server ended the session. */
@@ -768,6 +769,7 @@ const zh: Catalog = {
   unsuspendLabel: (name) => `恢复 ${name} 的账号`,
   deleteUser: '删除',
   deleteUserLabel: (name) => `删除 ${name} 的账号`,
+  deleteForGood: '永久删除',
   confirmDelete: (name) =>
     `删除 ${name}？其所有设备都会退出登录，且再也无法登录。其消息会保留，显示原来的名字。`,
   sessionEnded: {

@@ -72,13 +72,14 @@ export function createAppModel(win: Window): AppModel {
     win.document.title = locale.t.value.documentTitle(unread);
   });
 
-  // NOTE: signed out elsewhere, suspended or deleted: the client has stopped (terminal close);
-  // nothing on this page works any more, so go to the sign-in page and say why there.
+  // NOTE: suspended or deleted: the client has stopped (terminal close) and this account can do
+  // nothing any more, so go to the sign-in page and say why there. (Signed out, the page stays
+  // with the reason and a "Sign in again" button: signing in again is all it takes.)
   effect(() => {
     const state = workspace.value?.connection.state.value;
     if (state?.status !== 'offline') return;
     const name = closeInfo(state.code).name;
-    if (name !== 'signed_out' && name !== 'account_suspended' && name !== 'account_deleted') return;
+    if (name !== 'account_suspended' && name !== 'account_deleted') return;
     untracked(() => {
       closeWorkspace();
       session.lost(name);
@@ -112,8 +113,10 @@ export function createAppModel(win: Window): AppModel {
       router.navigate('/login');
     },
     signInAgain() {
+      const state = workspace.peek()?.connection.state.peek();
+      const signedOut = state?.status === 'offline' && closeInfo(state.code).name === 'signed_out';
       closeWorkspace();
-      session.lost();
+      session.lost(signedOut ? 'signed_out' : undefined);
       router.navigate('/login');
     },
   };

@@ -45,8 +45,10 @@ function UserRow({
   };
   const setRole = (role: Role) => run(() => users.setRole(user.id, role));
   const setStatus = (status: 'active' | 'suspended') => run(() => users.setStatus(user.id, status));
+  // NOTE: asked in the row, not with confirm(): a dialog would block the page (and its socket).
+  const confirming = useSignal(false);
   const remove = () => {
-    if (globalThis.confirm?.(t.confirmDelete(user.username)) === false) return;
+    confirming.value = false;
     void run(() => users.remove(user.id));
   };
   const live = user.status !== 'deleted';
@@ -115,12 +117,32 @@ function UserRow({
             class="button small danger-ghost"
             disabled={busy.value}
             aria-label={t.deleteUserLabel(user.username)}
-            onClick={remove}
+            aria-expanded={confirming.value}
+            onClick={() => {
+              confirming.value = !confirming.value;
+            }}
           >
             {t.deleteUser}
           </button>
         )}
       </div>
+      {confirming.value && (
+        <div class="user-row-confirm">
+          <p>{t.confirmDelete(user.username)}</p>
+          <button type="button" class="button small danger" disabled={busy.value} onClick={remove}>
+            {t.deleteForGood}
+          </button>{' '}
+          <button
+            type="button"
+            class="button small"
+            onClick={() => {
+              confirming.value = false;
+            }}
+          >
+            {t.cancel}
+          </button>
+        </div>
+      )}
       {error.value && (
         <p class="form-error" role="alert">
           {error.value}
