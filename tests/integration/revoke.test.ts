@@ -63,35 +63,45 @@ async function newConversation(): Promise<string> {
   return ((await started.json()) as { conversation: { id: string } }).conversation.id;
 }
 
-/** A long-poll on `server` with the user's cookie, in room:general, held until something happens. */
-function heldPoll(server: ServerProcess, user: TestUser, cid: string) {
-  return fetch(`${server.url}/api/poll`, {
+/**
+ * A room of the user's own with the admin in it as an observer (on A): nothing else happens there,
+ * so a poll held in it answers only for what the test does.
+ */
+async function quietRoom(user: TestUser): Promise<{ stream: string; observer: RawSocket }> {
+  const made = await api(a.url, user, 'POST', '/api/rooms', { title: `quiet ${user.username}` });
+  expect(made.status).toBe(201);
+  const stream = `room:${made.json.room.id}`;
+  expect((await api(a.url, admin, 'POST', `/api/rooms/${made.json.room.id}/join`)).status).toBe(200);
+  const observer = await RawSocket.hello(a.wsUrl, admin.token);
+  observer.send({ type: 'sub', stream });
+  await observer.next('subscribed');
+  return { stream, observer };
+}
+
+/**
+ * A long-poll on `server` with the user's cookie, held in `stream`. Resolves (the poll is then
+ * held, past its hello, registered for the user's control messages) once the observer sees the
+ * poll's presence join; the answer comes when something happens.
+ */
+async function heldPoll(
+  server: ServerProcess,
+  user: TestUser,
+  cid: string,
+  room: { stream: string; observer: RawSocket },
+) {
+  const answer = fetch(`${server.url}/api/poll`, {
     method: 'POST',
     headers: { cookie: user.cookie, 'content-type': 'application/json' },
     body: JSON.stringify({
       cid,
       frames: [
         { type: 'hello', v: 1 },
-        { type: 'sub', stream: 'room:general' },
+        { type: 'sub', stream: room.stream },
       ],
     }),
   }).then(async (res) => (await res.json()) as { frames: { type: string }[]; close?: { code: number } });
-}
-
-/**
- * Resolves once the user's poll is past its hello (registered for the user's control messages):
- * its subscription comes after, and an observer in the room sees the poll's presence join.
- */
-async function pollParked(observer: RawSocket, user: TestUser): Promise<void> {
-  await observer.next('presence', (f) => f.kind === 'join' && f.users.some((u) => u.id === user.id));
-}
-
-/** The admin, in room:general on A, watching who joins. */
-async function roomObserver(): Promise<RawSocket> {
-  const socket = await RawSocket.hello(a.wsUrl, admin.token);
-  socket.send({ type: 'sub', stream: 'room:general' });
-  await socket.next('subscribed');
-  return socket;
+  await room.observer.next('presence', (f) => f.kind === 'join' && f.users.some((u) => u.id === user.id));
+  return { answer };
 }
 
 describe('authority checked at use, across processes', () => {
@@ -157,16 +167,15 @@ describe('authority checked at use, across processes', () => {
 
     const socketB = await RawSocket.hello(b.wsUrl, user.token);
     const otherSocketB = await RawSocket.hello(b.wsUrl, other.token);
-    const observer = await roomObserver();
-    const poll = heldPoll(b, other, 'devicetwo01');
-    await pollParked(observer, other);
-    observer.close();
+    const room = await quietRoom(user);
+    const { answer: poll } = await heldPoll(b, other, 'devicetwo01', room);
 
     const started = Date.now();
     expect((await api(a.url, user, 'POST', '/api/auth/logout-all')).status).toBe(204);
     expect(await socketB.closed).toBe(CloseCode.signed_out.code);
     expect(await otherSocketB.closed).toBe(CloseCode.signed_out.code);
     expect((await poll).close?.code).toBe(CloseCode.signed_out.code);
+    room.observer.close();
     expect(Date.now() - started).toBeLessThan(1000);
     // Neither session works any more, anywhere.
     expect((await api(b.url, user, 'GET', '/api/me')).status).toBe(401);
@@ -183,14 +192,13 @@ describe('authority checked at use, across processes', () => {
     const otherToken = login.headers.get('set-cookie')?.match(/sb_session=([^;]+)/)?.[1] as string;
     const mine = await RawSocket.hello(b.wsUrl, user.token);
     const theirs = await RawSocket.hello(b.wsUrl, otherToken);
-    const observer = await roomObserver();
-    const poll = heldPoll(b, user, 'deviceone001');
-    await pollParked(observer, user);
-    observer.close();
+    const room = await quietRoom(user);
+    const { answer: poll } = await heldPoll(b, user, 'deviceone001', room);
 
     expect((await api(a.url, user, 'POST', '/api/auth/logout')).status).toBe(204);
     expect(await mine.closed).toBe(CloseCode.signed_out.code);
     expect((await poll).close?.code).toBe(CloseCode.signed_out.code);
+    room.observer.close();
     theirs.send({ type: 'ping' });
     await theirs.next('pong');
     expect(theirs.closeCode).toBeNull();
@@ -200,10 +208,8 @@ describe('authority checked at use, across processes', () => {
   it('suspending on A closes the user’s socket on B with 4007 and a held poll too; sign-in is refused until lifted', async () => {
     const user = await register(a.url, undefined, 'correct horse');
     const socket = await RawSocket.hello(b.wsUrl, user.token);
-    const observer = await roomObserver();
-    const poll = heldPoll(b, user, 'suspended01');
-    await pollParked(observer, user);
-    observer.close();
+    const room = await quietRoom(user);
+    const { answer: poll } = await heldPoll(b, user, 'suspended01', room);
 
     const started = Date.now();
     const suspended = await api(a.url, admin, 'PUT', `/api/admin/users/${user.id}/status`, {
@@ -212,6 +218,7 @@ describe('authority checked at use, across processes', () => {
     expect(suspended.json.user.status).toBe('suspended');
     expect(await socket.closed).toBe(CloseCode.account_suspended.code);
     expect((await poll).close?.code).toBe(CloseCode.account_suspended.code);
+    room.observer.close();
     expect(Date.now() - started).toBeLessThan(1000);
 
     const credentials = { username: user.username, password: 'correct horse' };
