@@ -99,7 +99,9 @@ describe('per address', () => {
     // Counted in /metrics, and logged once per burst, not once per socket.
     expect(await metric(s.url, /^switchboard_refusals_total\{code="too_many_connections"\}/)).toBe(1976);
     const lines = s.logs.filter((l) => / refused code=too_many_connections/.test(l));
-    expect(lines.length).toBe(1);
+    // One line per 10 s burst: one here, unless the machine took over 10 s for the flood.
+    expect(lines.length).toBeGreaterThanOrEqual(1);
+    expect(lines.length).toBeLessThanOrEqual(1 + Math.floor(floodMs / 10_000));
 
     // A closed socket frees its slot at once.
     const first = open[0] as { ws: WebSocket };
