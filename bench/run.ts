@@ -84,6 +84,10 @@ const SWITCHBOARD_ENV = {
   // Every benchmark user signs up from 127.0.0.1; the per-address sign-up throttle would stop at 5.
   SIGNUP_RATE_BURST: '1000000',
   LOGIN_RATE_BURST: '1000000',
+  // Every load client connects from 127.0.0.1 with a small pool of accounts: the connection caps
+  // (100 per address, 20 per account) would refuse nearly every connection of the benchmark.
+  MAX_CONNECTIONS_PER_IP: '0',
+  MAX_CONNECTIONS_PER_USER: '0',
 };
 
 function commandLine(argv: string[]): string {
@@ -166,7 +170,7 @@ async function main(argv: string[]): Promise<void> {
     switchboardArgs = ['dist/server/main.js'];
     switchboardHow = '`node dist/server/main.js` (the production build)';
   }
-  const switchboard = `${switchboardHow} with a fresh temporary DATA_DIR: SQLite persistence with SQLITE_SYNCHRONOUS=FULL (every message committed and fsynced before its ack), LOG_LEVEL=warn, HOST=127.0.0.1, PORT=0, and RATE_BURST=${SWITCHBOARD_ENV.RATE_BURST}, RATE_REFILL_MS=${SWITCHBOARD_ENV.RATE_REFILL_MS}: the per-user rate limit is raised so it does not cap the benchmark. Users come from a pool of ${plan.fixtures.users} accounts (registering costs a scrypt hash each); a user in several rooms holds one connection per room.`;
+  const switchboard = `${switchboardHow} with a fresh temporary DATA_DIR: SQLite persistence with SQLITE_SYNCHRONOUS=FULL (every message committed and fsynced before its ack), LOG_LEVEL=warn, HOST=127.0.0.1, PORT=0, and RATE_BURST=${SWITCHBOARD_ENV.RATE_BURST}, RATE_REFILL_MS=${SWITCHBOARD_ENV.RATE_REFILL_MS}: the per-user rate limit is raised so it does not cap the benchmark, and MAX_CONNECTIONS_PER_IP=0, MAX_CONNECTIONS_PER_USER=0: every load client connects from one address. Users come from a pool of ${plan.fixtures.users} accounts (registering costs a scrypt hash each); a user in several rooms holds one connection per room.`;
 
   const buildDir = join('bench/results', `.servers-${process.pid}`);
   tempDirs.push(buildDir);

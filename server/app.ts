@@ -22,15 +22,17 @@ import { labRoutes } from './http/lab.js';
 import { metricsRoutes } from './http/metrics.js';
 import type { OriginPolicy } from './http/origin.js';
 import { pushRoutes } from './http/push.js';
-import { createRefusals, type Refusals } from './http/refusals.js';
 import { roomRoutes } from './http/rooms.js';
 import { staticRoutes } from './http/static.js';
 import { supportRoutes } from './http/support.js';
 import { widgetRoutes } from './http/widget.js';
+import type { ConnectionCaps } from './hub/connection-caps.js';
 import type { Hub } from './hub/hub.js';
 import { errorText, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { DownloadDemoOptions } from './push/download-demo.js';
+import { createRefusals, type Refusals } from './refusals.js';
+import type { AcceptOptions } from './socket-api/accept-websocket.js';
 import type { Storage } from './storage/storage.js';
 import type { Support } from './support/service.js';
 import type { SiteDirectory } from './support/sites.js';
@@ -65,6 +67,10 @@ export interface AppDeps {
   throttles?: Throttles;
   /** While there is no account: the code that lets another machine register the first (admin). */
   setupCode?: string | null;
+  /** Connection caps (polls take a slot per tab). */
+  caps?: ConnectionCaps;
+  /** The article API sockets' hello and idle timeouts, and where their timeouts are counted. */
+  articleSockets?: AcceptOptions;
 }
 
 /** The defaults of config.ts, for apps built without a config (in-process tests). */
@@ -90,7 +96,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // balancer's) call it by IP, and it tells a rebinding page nothing worth having.
     const refusal = c.req.path === '/api/health' ? null : deps.hosts?.refusal(c.req);
     if (!refusal) return next();
-    refusals.refuse('host', { host: c.req.header('host')?.slice(0, 100) });
+    refusals.note('host', { host: c.req.header('host')?.slice(0, 100) });
     return apiError(c, 421, 'bad_host', refusal);
   });
   app.use('*', async (c, next) => {
@@ -118,7 +124,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     // Browsers name the page's origin on every such request, so one without is not a page of ours.
     const origin = c.req.header('origin');
     if (token && !SAFE_METHODS.has(c.req.method) && !(origin && deps.origins.allows(c.req, origin))) {
-      refusals.refuse('origin', { origin: origin?.slice(0, 100) ?? 'none' });
+      refusals.note('origin', { origin: origin?.slice(0, 100) ?? 'none' });
       return apiError(
         c,
         403,
@@ -148,7 +154,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/metrics', metricsRoutes(deps.metrics));
   app.all('/api/*', (c) => apiError(c, 404, 'not_found', `no API route ${c.req.method} ${c.req.path}`));
   for (const routes of deps.routes ?? []) app.route('/', routes);
-  app.route('/', articleDemoRoutes());
+  app.route('/', articleDemoRoutes(deps.articleSockets));
   app.route('/', staticRoutes(deps.webDir));
 
   app.onError((err, c) => {

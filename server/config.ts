@@ -34,6 +34,10 @@ export interface Config {
   publicUrl: string | null;
   /** Host names (optionally :port) answered besides PUBLIC_URL's and the localhost names; `*`: any. */
   allowedHosts: string[];
+  /** Concurrent connections (sockets, polling tabs) per client address and per account; 0: no cap. */
+  caps: { perIp: number; perUser: number };
+  /** The article API's sockets (`/path/`) close after this long without a message. */
+  idleTimeoutMs: number;
 }
 
 export interface Throttles {
@@ -76,6 +80,10 @@ export const settings = [
   ['KEEP_ALIVE_TIMEOUT_MS', '5000', 'an idle keep-alive connection is closed after this'],
   ['PUBLIC_URL', '', 'the address browsers use (https://chat.example.com): its host is answered'],
   ['ALLOWED_HOSTS', '', 'comma-separated extra Host names to answer (name or name:port; * for any)'],
+  ['MAX_CONNECTIONS_PER_IP', '100', 'open sockets and polling tabs per client address (0: no cap)'],
+  ['MAX_CONNECTIONS_PER_USER', '20', 'open sockets and polling tabs per account or visitor (0: no cap)'],
+  ['HELLO_TIMEOUT_MS', '10000', 'a socket must say hello (on /path/: send anything) within this long'],
+  ['IDLE_TIMEOUT_MS', '60000', 'a /path/ socket with no message for this long is closed (0: never)'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -218,10 +226,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeouts: timeouts(env),
     publicUrl: pub,
     allowedHosts: hosts(env.ALLOWED_HOSTS),
+    caps: {
+      perIp: integer(env, 'MAX_CONNECTIONS_PER_IP', 100, 0),
+      perUser: integer(env, 'MAX_CONNECTIONS_PER_USER', 20, 0),
+    },
+    idleTimeoutMs: integer(env, 'IDLE_TIMEOUT_MS', 60_000, 0),
     hub: {
       heartbeatMs: integer(env, 'HEARTBEAT_MS', 25_000, 100),
       replayLimit: integer(env, 'REPLAY_LIMIT', 1000, 1),
       pollHoldMs: integer(env, 'POLL_HOLD_MS', 25_000, 100),
+      helloTimeoutMs: integer(env, 'HELLO_TIMEOUT_MS', 10_000, 100),
       sendRate: {
         burst: integer(env, 'RATE_BURST', 20, 1),
         refillMs: integer(env, 'RATE_REFILL_MS', 1000, 1),

@@ -3,32 +3,35 @@
  * with the environment's config; tests call it in-process with their own.
  */
 import { randomBytes } from 'node:crypto';
-import { type Server as HttpServer, type IncomingMessage, STATUS_CODES } from 'node:http';
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
-import type { ErrorCode } from '../shared/codes.js';
 import { createApp } from './app.js';
 import { createSessions } from './auth/sessions.js';
 import { createMemoryBroker } from './broker/memory.js';
 import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
+import { clientIp } from './http/client-ip.js';
 import { createHostPolicy, type HostPolicy } from './http/hosts.js';
 import { createOriginPolicy } from './http/origin.js';
-import { createRefusals, type Refusals } from './http/refusals.js';
+import { defaultHubConfig } from './hub/conn.js';
+import { type ConnectionCaps, createConnectionCaps } from './hub/connection-caps.js';
 import { createHub, type Hub } from './hub/hub.js';
 import { userIdentity } from './hub/identity.js';
-import type { Logger } from './log.js';
+import { randomId } from './ids.js';
+import { errorText, type Logger } from './log.js';
 import { createMetrics, type Metrics, type WireTransport } from './metrics/metrics.js';
 import { createJobs, type Jobs } from './push/jobs.js';
+import { createRefusals, type Refusals } from './refusals.js';
 import { seed } from './seed.js';
 import { openPostgresStorage } from './storage/postgres.js';
 import { openSqliteStorage } from './storage/sqlite.js';
 import type { Storage } from './storage/storage.js';
 import { createSupport, type Support } from './support/service.js';
 import { createSiteDirectory } from './support/sites.js';
-import { createWebSocketTransport } from './transport/websocket.js';
+import { createWebSocketTransport, refuse } from './transport/websocket.js';
 
 export interface RunningServer {
   port: number;
@@ -60,6 +63,16 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : createMemoryBroker();
   log.info('broker.open', { engine: broker.name });
   const sessions = createSessions(storage);
+  const metrics = createMetrics();
+  const refusals = createRefusals({ log, count: (reason) => metrics.refused(reason) });
+  const hubConfig = { ...defaultHubConfig, ...config.hub };
+  const caps = createConnectionCaps({
+    broker,
+    limits: config.caps,
+    pollTtlMs: hubConfig.pollHoldMs + hubConfig.pollPresenceGraceMs,
+    refusals,
+    log,
+  });
   // The hub asks the jobs and support services for state, and they commit through the hub.
   let jobs: Jobs | null = null;
   let support: Support | null = null;
@@ -68,6 +81,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     broker,
     log,
     config: config.hub,
+    caps,
+    refusals,
     authenticate: async ({ token, visitor, site }) => {
       if (visitor) return support ? support.authenticateVisitor(site, visitor) : null;
       const auth = token ? await sessions.resolve(token) : null;
@@ -86,8 +101,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   support = createSupport({ storage, hub, broker, log });
   const sites = createSiteDirectory(storage);
   const origins = createOriginPolicy({ allowed: config.allowedOrigins, trustProxy: config.trustProxy });
-  const metrics = createMetrics();
-  const refusals = createRefusals({ metrics, log });
   const hosts = createHostPolicy(config);
   if (!LOCAL_BIND.has(config.host) && !config.publicUrl && config.allowedHosts.length === 0) {
     log.warn('server.hosts_local_only', {
@@ -112,8 +125,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     sites,
     refusals,
     draining: () => draining,
+    caps,
+    trustProxy: config.trustProxy,
   });
   const app = createApp({
+    caps,
+    trustProxy: config.trustProxy,
+    articleSockets: {
+      helloTimeoutMs: hubConfig.helloTimeoutMs,
+      idleTimeoutMs: config.idleTimeoutMs,
+      onTimeout: (name) => refusals.note(name, { route: 'article' }),
+    },
     draining: () => draining,
     storage,
     broker,
@@ -130,7 +152,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     routes: [ws.route],
     hosts,
     refusals,
-    trustProxy: config.trustProxy,
     throttles: config.throttles,
     setupCode,
   });
@@ -158,7 +179,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     );
     s.once('error', reject);
   });
-  routeUpgrades(server, ws.upgrade, hosts, refusals);
+  routeUpgrades(server, ws.upgrade, { hosts, refusals, caps, trustProxy: config.trustProxy, log });
   answerClientErrors(server, refusals);
   countPollingBytes(server, metrics);
   const port = (server.address() as AddressInfo).port;
@@ -184,6 +205,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         for (const client of ws.wss.clients) client.terminate();
         await closed;
         clearTimeout(force);
+        caps.close();
         await broker.close();
         await storage.close();
       })();
@@ -200,24 +222,48 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 function routeUpgrades(
   server: HttpServer,
   ours: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean,
-  hosts: HostPolicy,
-  refusals: Refusals,
+  deps: { hosts: HostPolicy; refusals: Refusals; caps: ConnectionCaps; trustProxy: boolean; log: Logger },
 ): void {
+  const { hosts, refusals, caps, trustProxy, log } = deps;
   const others = server.listeners('upgrade') as ((
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
   ) => void)[];
   server.removeAllListeners('upgrade');
+  const ignore = () => {};
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = hosts.refusal({ header: (name) => headerOf(req, name) });
     if (refusal) {
-      refusals.refuse('host', { host: req.headers.host?.slice(0, 100), transport: 'websocket' });
-      rawError(socket, 421, 'bad_host', refusal);
+      refusals.note('host', { host: req.headers.host?.slice(0, 100), transport: 'websocket' });
+      refuse(socket, { status: 421, code: 'bad_host', message: refusal });
       return;
     }
     if (ours(req, socket, head)) return;
-    for (const listener of others) listener.call(server, req, socket, head);
+    // The article API's sockets count against their address's cap too, until they close.
+    const slotId = randomId(12);
+    socket.on('error', ignore);
+    socket.once('close', () => caps.release(slotId));
+    caps.take(slotId, { ip: clientIp(req, trustProxy) }, 'socket').then(
+      (verdict) => {
+        if (socket.destroyed) return caps.release(slotId);
+        if (!verdict.ok) {
+          refuse(socket, {
+            status: 429,
+            code: 'too_many_connections',
+            message: verdict.message,
+            retryAfterS: caps.retryAfterS,
+          });
+          return;
+        }
+        socket.off('error', ignore);
+        for (const listener of others) listener.call(server, req, socket, head);
+      },
+      (err) => {
+        log.error('upgrade.cap_failed', { error: errorText(err) });
+        refuse(socket, { status: 500, code: 'internal', message: 'the server failed; try again' });
+      },
+    );
   });
 }
 
@@ -225,21 +271,6 @@ const headerOf = (req: IncomingMessage, name: string): string | undefined => {
   const value = req.headers[name.toLowerCase()];
   return Array.isArray(value) ? value.join(', ') : value;
 };
-
-/** An HTTP error in the API's JSON shape, written on a socket no response has started on. */
-function rawError(socket: Duplex, status: number, code: ErrorCode, message: string): void {
-  if (socket.destroyed || !socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const body = JSON.stringify({ error: { code, message } });
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      'Connection: close\r\nCache-Control: no-store\r\n' +
-      'Content-Type: application/json; charset=UTF-8\r\n' +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
-  );
-}
 
 /**
  * What Node does on a malformed or too slow request, in our JSON shape: 408 `request_timeout`
@@ -255,17 +286,25 @@ function answerClientErrors(server: HttpServer, refusals: Refusals): void {
       return;
     }
     if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
-      refusals.refuse('timeout', {});
-      rawError(socket, 408, 'request_timeout', 'the request arrived too slowly; send it again, whole');
+      refusals.note('timeout', {});
+      refuse(socket, {
+        status: 408,
+        code: 'request_timeout',
+        message: 'the request arrived too slowly; send it again, whole',
+      });
       return;
     }
     if (err.code === 'HPE_HEADER_OVERFLOW') {
-      refusals.refuse('headers_too_large', {});
-      rawError(socket, 431, 'too_large', 'the request headers are over the server’s limit');
+      refusals.note('headers_too_large', {});
+      refuse(socket, {
+        status: 431,
+        code: 'too_large',
+        message: 'the request headers are over the server’s limit',
+      });
       return;
     }
-    refusals.refuse('malformed', {});
-    rawError(socket, 400, 'invalid_request', 'the request is not valid HTTP/1.1');
+    refusals.note('malformed', {});
+    refuse(socket, { status: 400, code: 'invalid_request', message: 'the request is not valid HTTP/1.1' });
   });
 }
 

@@ -46,6 +46,8 @@ export interface ApiUser {
   role: 'admin' | 'agent' | 'user';
 }
 
+export type AccountStatus = 'active' | 'suspended' | 'deleted';
+
 export interface ApiRoom {
   id: string;
   title: string;
@@ -310,6 +312,10 @@ export interface SiteView {
 
 export const RoleBody = v.object({
   role: v.picklist(['user', 'agent', 'admin'], 'role is user, agent or admin'),
+});
+/** Suspend an account, or lift a suspension (deleting is DELETE /api/admin/users/:id). */
+export const StatusBody = v.object({
+  status: v.picklist(['active', 'suspended'], 'status is active or suspended'),
 });
 export const AvailabilityBody = v.object({
   availability: v.picklist(['online', 'away'], 'availability is online or away'),

@@ -60,6 +60,14 @@ export const ErrorCode = {
     recovery: 'terminal',
     meaning: 'the first account (admin) needs the setup code the server printed at start',
   },
+  too_many_connections: {
+    recovery: 'retry',
+    meaning: 'this address or account has as many connections open as allowed; close one or retry later',
+  },
+  account_suspended: {
+    recovery: 'terminal',
+    meaning: 'an admin suspended this account; it cannot sign in until an admin lifts it',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;
@@ -118,6 +126,26 @@ export const CloseCode = {
     code: 4006,
     recovery: 'retry',
     meaning: 'no `hello` frame arrived in time after the socket opened',
+  },
+  account_suspended: {
+    code: 4007,
+    recovery: 'terminal',
+    meaning: 'an admin suspended this account; its connections are closed',
+  },
+  account_deleted: {
+    code: 4008,
+    recovery: 'terminal',
+    meaning: 'an admin deleted this account; its connections are closed',
+  },
+  too_many_connections: {
+    code: 4009,
+    recovery: 'retry',
+    meaning: 'this account has as many connections open as allowed; retry later with backoff',
+  },
+  idle_timeout: {
+    code: 4010,
+    recovery: 'retry',
+    meaning: 'no message arrived within the idle timeout (the article API routes)',
   },
 } as const satisfies Record<string, CodeInfo & { code: number }>;
 

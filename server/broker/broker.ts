@@ -9,11 +9,18 @@
  * broker.publish(streamChannel('room:lobby'), msgFrame);
  */
 import type { ServerFrame, UserRef } from '../../shared/protocol.js';
+import type { Role } from '../storage/storage.js';
+
+export type AccountClose = 'signed_out' | 'account_suspended' | 'account_deleted';
 
 /** Messages for one user's sessions that are not frames: membership changes and sign-outs. */
 export type ControlMessage =
   | { type: 'member'; stream: string; joined: boolean }
   | { type: 'revoke'; sessionId: string }
+  /** The user's role changed: connections re-check what they may do from now on. */
+  | { type: 'role'; role: Role }
+  /** Every connection of the user ends with this close code (signed out everywhere, suspended, deleted). */
+  | { type: 'account'; close: AccountClose }
   /** A poll of tab `cid` is now held (as `pollId`): any other held poll of that tab answers now. */
   | { type: 'poll'; cid: string; pollId: string };
 
@@ -30,6 +37,15 @@ export interface RateRule {
 }
 
 export type RateResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+/** A connection slot to take under `key` (for example `ip:203.0.113.9`), if fewer than `limit` are held. */
+export interface SlotClaim {
+  key: string;
+  limit: number;
+}
+
+/** `key`: the first claim that was full (nothing was taken then). */
+export type SlotResult = { ok: true } | { ok: false; key: string };
 
 export interface Broker {
   readonly name: string;
@@ -50,6 +66,18 @@ export interface Broker {
 
   /** Takes one token from the bucket named `key`. */
   consume(key: string, rule: RateRule): Promise<RateResult>;
+
+  /**
+   * Connection caps: takes a slot for `connId` under every claim's key, or under none when one is
+   * full. A slot expires `ttlMs` after it was taken or last renewed, so the slots of a process that
+   * died free themselves. Taking again with the same `connId` renews and never counts twice.
+   * With Redis the count is shared by every process; when Redis does not answer quickly, each
+   * process counts its own connections.
+   */
+  acquireSlots(claims: readonly SlotClaim[], connId: string, ttlMs: number): Promise<SlotResult>;
+  /** Keeps slots alive for another `ttlMs` (a heartbeat for long-lived connections). */
+  renewSlots(slots: readonly { keys: readonly string[]; connId: string }[], ttlMs: number): Promise<void>;
+  releaseSlots(keys: readonly string[], connId: string): Promise<void>;
 
   /**
    * Whether the broker can reach what it shares state through, for a readiness check or a log

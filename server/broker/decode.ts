@@ -10,6 +10,8 @@
 import { decodeServerValue } from '../../shared/codec.js';
 import type { BrokerMessage, ControlMessage } from './broker.js';
 
+const CONTROL_TYPES = new Set(['member', 'revoke', 'poll', 'role', 'account']);
+
 export type DecodedBrokerMessage = { ok: true; message: BrokerMessage } | { ok: false; reason: string };
 
 function decodeControl(record: Record<string, unknown>): ControlMessage | null {
@@ -23,6 +25,16 @@ function decodeControl(record: Record<string, unknown>): ControlMessage | null {
     case 'poll':
       return typeof record.cid === 'string' && typeof record.pollId === 'string'
         ? { type: 'poll', cid: record.cid, pollId: record.pollId }
+        : null;
+    case 'role':
+      return record.role === 'user' || record.role === 'agent' || record.role === 'admin'
+        ? { type: 'role', role: record.role }
+        : null;
+    case 'account':
+      return record.close === 'signed_out' ||
+        record.close === 'account_suspended' ||
+        record.close === 'account_deleted'
+        ? { type: 'account', close: record.close }
         : null;
     default:
       return null;
@@ -43,7 +55,7 @@ export function decodeBrokerMessage(raw: string): DecodedBrokerMessage {
 export function decodeBrokerValue(value: unknown): DecodedBrokerMessage {
   if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
     const record = value as Record<string, unknown>;
-    if (record.type === 'member' || record.type === 'revoke' || record.type === 'poll') {
+    if (CONTROL_TYPES.has(record.type as string)) {
       const control = decodeControl(record);
       return control
         ? { ok: true, message: control }

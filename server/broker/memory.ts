@@ -1,6 +1,7 @@
 /** The single-process broker: maps and timers, nothing shared beyond this process. */
 import type { UserRef } from '../../shared/protocol.js';
 import type { Broker, BrokerMessage, RateResult, RateRule } from './broker.js';
+import { SlotTable } from './slots.js';
 
 interface PresentUser {
   user: UserRef;
@@ -20,6 +21,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
   const presence = new Map<string, Map<string, PresentUser>>();
   const buckets = new Map<string, { tokens: number; at: number; rule: RateRule }>();
   const expiredHandlers: ((stream: string, user: UserRef) => void)[] = [];
+  const slots = new SlotTable(now);
 
   /** Drops a user's expired connections, swept or not, so join and leave see only live ones. */
   const prune = (entry: PresentUser, t: number) => {
@@ -41,6 +43,7 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
     for (const [key, bucket] of buckets) {
       if (t - bucket.at >= bucket.rule.burst * bucket.rule.refillMs) buckets.delete(key);
     }
+    slots.sweep();
   };
   const timer = setInterval(sweep, options.sweepMs ?? 2000);
   timer.unref();
@@ -124,6 +127,16 @@ export function createMemoryBroker(options: MemoryBrokerOptions = {}): Broker {
         return { ok: true };
       }
       return { ok: false, retryAfterMs: Math.ceil((1 - bucket.tokens) * rule.refillMs) };
+    },
+
+    async acquireSlots(claims, connId, ttlMs) {
+      return slots.acquire(claims, connId, ttlMs);
+    },
+    async renewSlots(entries, ttlMs) {
+      for (const entry of entries) slots.put(entry.keys, entry.connId, ttlMs);
+    },
+    async releaseSlots(keys, connId) {
+      slots.release(keys, connId);
     },
 
     health() {

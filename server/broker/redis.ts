@@ -10,6 +10,7 @@
  *   presence-conns:<bytes>:<stream>:<id>  hash connId -> expiry, one per present user
  *   presence-due                          zset stream -> earliest expiry in it, for the sweep
  *   rate:<key>                            hash {tokens, at}: one token bucket
+ *   slots:<key>                           zset connId -> when its connection slot expires (ms)
  *
  * NOTE: times in presence and buckets come from Redis (`TIME` inside the scripts), not from each
  * process, so processes with skewed clocks still agree on what has expired and what has refilled.
@@ -28,6 +29,7 @@ import { errorText, type Logger } from '../log.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { decodeBrokerValue } from './decode.js';
 import { createMemoryBroker } from './memory.js';
+import { SlotTable } from './slots.js';
 
 export interface RedisBrokerOptions {
   /** e.g. `redis://127.0.0.1:6379`, or `redis://:password@host:6379/0`. */
@@ -187,6 +189,44 @@ redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'at', stri
 redis.call('PEXPIRE', KEYS[1], math.ceil(burst * refill) + 1000)
 return wait`,
 );
+
+/**
+ * KEYS slot keys; ARGV connId, ttlMs, then one limit per key. Returns 0 when a slot was taken under
+ * every key, else the 1-based index of the first full key (and takes nothing).
+ */
+const ACQUIRE_SLOTS = script(
+  0,
+  `
+local now = now_ms()
+local ttl = tonumber(ARGV[2])
+for i, key in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', string.format('%d', now))
+  if not redis.call('ZSCORE', key, ARGV[1]) and redis.call('ZCARD', key) >= tonumber(ARGV[i + 2]) then
+    return i
+  end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('ZADD', key, string.format('%d', now + ttl), ARGV[1])
+  keep(key, ttl)
+end
+return 0`,
+);
+
+/** KEYS slot keys; ARGV ttlMs, then one connId per key. Renews each (re-adding a lapsed one). */
+const RENEW_SLOTS = script(
+  0,
+  `
+local now = now_ms()
+local ttl = tonumber(ARGV[1])
+for i, key in ipairs(KEYS) do
+  redis.call('ZADD', key, string.format('%d', now + ttl), ARGV[i + 1])
+  keep(key, ttl)
+end
+return 0`,
+);
+
+/** How long a slot call may wait for Redis before this process counts on its own. */
+const SLOT_WAIT_MS = 200;
 
 const SWEEP_LIMIT = 500;
 /** How long publishes wait for a SUBSCRIBE in flight before going out anyway. */
@@ -437,6 +477,23 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   // outage into a chat outage.
   const local = createMemoryBroker({ sweepMs: 60_000 });
 
+  // --- connection slots ------------------------------------------------------------------------
+  // NOTE: this process's own slots are mirrored here. When Redis does not answer within
+  // SLOT_WAIT_MS, caps are checked against the mirror alone: a cap per process rather than none,
+  // and no upgrade ever waits on an outage for longer than that.
+  const mirror = new SlotTable();
+  const slotKey = (key: string) => `${prefix}slots:${key}`;
+  const slotTimer = setInterval(() => mirror.sweep(), 60_000);
+  slotTimer.unref();
+  const withinSlotWait = <T>(work: Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`Redis at ${where} did not answer within ${SLOT_WAIT_MS} ms`)),
+        SLOT_WAIT_MS,
+      );
+      work.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+
   const quit = async (conn: Redis) => {
     if (conn.status === 'ready') await settleWithin(conn.quit(), 1_000);
     conn.disconnect();
@@ -535,6 +592,64 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       }
     },
 
+    async acquireSlots(claims, connId, ttlMs) {
+      if (claims.length === 0) return { ok: true };
+      const ttl = Math.max(1, Math.ceil(ttlMs));
+      try {
+        const full = Number(
+          await withinSlotWait(
+            run(
+              { ...ACQUIRE_SLOTS, keys: claims.length },
+              claims.map((c) => slotKey(c.key)),
+              [connId, ttl, ...claims.map((c) => c.limit)],
+            ),
+          ),
+        );
+        if (full > 0) return { ok: false, key: (claims[full - 1] as { key: string }).key };
+        mirror.put(
+          claims.map((c) => c.key),
+          connId,
+          ttl,
+        );
+        return { ok: true };
+      } catch (err) {
+        commandFailed('redis_slots_failed', err);
+        return mirror.acquire(claims, connId, ttl);
+      }
+    },
+    async renewSlots(entries, ttlMs) {
+      const ttl = Math.max(1, Math.ceil(ttlMs));
+      const keys: string[] = [];
+      const ids: string[] = [];
+      for (const entry of entries) {
+        mirror.put(entry.keys, entry.connId, ttl);
+        for (const key of entry.keys) {
+          keys.push(slotKey(key));
+          ids.push(entry.connId);
+        }
+      }
+      // In chunks: one script call holds Redis for its whole run.
+      for (let i = 0; i < keys.length; i += 500) {
+        const chunk = keys.slice(i, i + 500);
+        try {
+          await run({ ...RENEW_SLOTS, keys: chunk.length }, chunk, [ttl, ...ids.slice(i, i + 500)]);
+        } catch (err) {
+          commandFailed('redis_slots_failed', err);
+          return;
+        }
+      }
+    },
+    async releaseSlots(keys, connId) {
+      mirror.release(keys, connId);
+      if (keys.length === 0 || closed || cmd.status !== 'ready') return;
+      try {
+        await withinSlotWait(Promise.all(keys.map((key) => cmd.zrem(slotKey(key), connId))));
+      } catch (err) {
+        // The slot expires by itself.
+        commandFailed('redis_slots_failed', err);
+      }
+    },
+
     onReconnect(handler) {
       reconnectHandlers.push(handler);
     },
@@ -554,6 +669,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       if (!closing) {
         closed = true;
         clearInterval(timer);
+        clearInterval(slotTimer);
         channels.clear();
         closing = Promise.all([local.close(), quit(cmd), quit(sub)]).then(noop);
       }

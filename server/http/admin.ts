@@ -1,4 +1,9 @@
-/** Admin: API keys (shown once, stored hashed, named, revocable) and roles. */
+/**
+ * Admin: API keys (shown once, stored hashed, named, revocable), roles, and accounts (suspend,
+ * lift, delete). Every change to who someone is reaches their open connections on every process
+ * at once, through the hub: a new role is acted on from the next frame, a suspended or deleted
+ * account's connections close.
+ */
 import { type Context, Hono } from 'hono';
 import {
   type ApiKeyView,
@@ -6,8 +11,10 @@ import {
   CreateSiteBody,
   RoleBody,
   type SiteView,
+  StatusBody,
   UpdateSiteBody,
 } from '../../shared/api.js';
+import type { Hub } from '../hub/hub.js';
 import { randomId } from '../ids.js';
 import type { Logger } from '../log.js';
 import { hashSecret, newApiKey } from '../push/keys.js';
@@ -19,6 +26,7 @@ import { type AppEnv, apiError, readJson, userOf } from './env.js';
 
 export interface AdminDeps {
   storage: Storage;
+  hub: Hub;
   log: Logger;
   sites: SiteDirectory;
   support: Support;
@@ -111,8 +119,33 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     }
     const user = await storage.setRole(c.req.param('id'), body.value.role);
     if (!user) return apiError(c, 404, 'not_found', 'no such user');
+    deps.hub.roleChanged(user.id, user.role);
     log.info('user.role', { user: user.username, role: user.role, by: userOf(c).username });
     return c.json({ user });
+  });
+
+  app.put('/users/:id/status', async (c) => {
+    const body = await readJson(c, StatusBody);
+    if (!body.ok) return body.response;
+    const id = c.req.param('id');
+    if (id === userOf(c).id) return apiError(c, 400, 'invalid_request', 'you cannot suspend yourself');
+    const current = await storage.userById(id);
+    if (!current || current.status === 'deleted') return apiError(c, 404, 'not_found', 'no such user');
+    const user = (await storage.setUserStatus(id, body.value.status)) ?? current;
+    if (user.status === 'suspended') deps.hub.closeUser(user.id, 'account_suspended');
+    log.info('user.status', { user: user.username, status: user.status, by: userOf(c).username });
+    return c.json({ user });
+  });
+
+  app.delete('/users/:id', async (c) => {
+    const id = c.req.param('id');
+    if (id === userOf(c).id) return apiError(c, 400, 'invalid_request', 'you cannot delete yourself');
+    const current = await storage.userById(id);
+    if (!current || current.status === 'deleted') return apiError(c, 404, 'not_found', 'no such user');
+    await storage.setUserStatus(id, 'deleted');
+    deps.hub.closeUser(id, 'account_deleted');
+    log.info('user.delete', { user: current.username, by: userOf(c).username });
+    return c.body(null, 204);
   });
 
   app.delete('/keys/:id', async (c) => {

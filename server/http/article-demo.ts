@@ -4,7 +4,7 @@
  * "下载完成" ("download complete"), on the page instead of in alert()s.
  */
 import { type Context, Hono } from 'hono';
-import { acceptWebSocket } from '../socket-api/accept-websocket.js';
+import { type AcceptOptions, acceptWebSocket } from '../socket-api/accept-websocket.js';
 import type { AppEnv } from './env.js';
 
 const page = `<!doctype html>
@@ -61,14 +61,15 @@ button:focus-visible{outline:3px solid #0969da;outline-offset:2px}
 ol{padding-left:1.4rem}li{margin:.2rem 0}code{background:#f6f8fa;padding:0 .3rem;border-radius:4px}
 `;
 
-export function articleDemoRoutes(): Hono<AppEnv> {
+/** `options`: the sockets' hello and idle timeouts (see AcceptOptions). */
+export function articleDemoRoutes(options: AcceptOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const demo = acceptWebSocket(async (socket) => {
     const message = await socket.wait(); // the page sends "发送数据"
     if (message === null) return;
     socket.send('下载完成');
     socket.close(1000, 'done');
-  });
+  }, options);
   const servePage = (c: Context<AppEnv>) => {
     c.header(
       'Content-Security-Policy',

@@ -12,12 +12,12 @@ import { checkUsername, usernameKey } from '../auth/username.js';
 import type { Broker, RateRule } from '../broker/broker.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../log.js';
+import type { Refusals } from '../refusals.js';
 import { DEFAULT_ROOM_ID } from '../seed.js';
 import type { Storage, User } from '../storage/storage.js';
 import { isLoopback } from './client-ip.js';
 import { type AppEnv, apiError, readJson } from './env.js';
 import type { OriginPolicy } from './origin.js';
-import type { Refusals } from './refusals.js';
 import { ipOf, throttle } from './throttle.js';
 
 export interface AuthDeps {
@@ -66,7 +66,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
     hasAccounts = (await storage.listUsers()).length > 0;
     if (hasAccounts || isLoopback(ipOf(c, deps.trustProxy))) return null;
     if (code !== undefined && deps.setupCode && sameCode(code, deps.setupCode)) return null;
-    deps.refusals.refuse('setup_code', {});
+    deps.refusals.note('setup_code', {});
     return apiError(
       c,
       403,
@@ -144,8 +144,12 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       if (limited) return limited;
       const user = await storage.userByKey(key);
       const valid = await verifyPassword(body.value.password, user?.passwordHash ?? (await dummyHash));
-      if (!user || !valid) {
+      // A deleted account answers as if there were none.
+      if (!user || !valid || user.status === 'deleted') {
         return apiError(c, 401, 'invalid_credentials', 'the username or password is wrong');
+      }
+      if (user.status === 'suspended') {
+        return apiError(c, 403, 'account_suspended', 'an admin suspended this account; ask them to lift it');
       }
       await signIn(c, user);
       log.info('user.login', { user: user.username });
@@ -159,6 +163,16 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
         deps.hub.revokeSession(auth.user.id, auth.sessionId);
         log.info('user.logout', { user: auth.user.username });
       }
+      return c.body(null, 204);
+    })
+    .post('/logout-all', async (c) => {
+      // Every session of this account ends, here and on every other device and process.
+      const auth = c.get('auth');
+      if (!auth) return apiError(c, 401, 'unauthorized', 'not signed in');
+      deleteCookie(c, SESSION_COOKIE, { path: '/' });
+      const ended = await storage.deleteUserSessions(auth.user.id);
+      deps.hub.closeUser(auth.user.id, 'signed_out');
+      log.info('user.logout_all', { user: auth.user.username, sessions: ended.length });
       return c.body(null, 204);
     });
 }

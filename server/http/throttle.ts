@@ -7,9 +7,9 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { Broker, RateRule } from '../broker/broker.js';
+import type { Refusals } from '../refusals.js';
 import { clientIp } from './client-ip.js';
 import { apiError } from './env.js';
-import type { Refusals } from './refusals.js';
 
 export interface Bucket {
   key: string;
@@ -45,7 +45,7 @@ export async function throttle(c: Context, deps: ThrottleDeps, buckets: Bucket[]
     const rate = await deps.broker.consume(bucket.key, bucket.rule);
     if (rate.ok) continue;
     const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
-    deps.refusals.refuse(bucket.reason, { path: c.req.path });
+    deps.refusals.note(bucket.reason, { path: c.req.path });
     c.header('Retry-After', String(seconds));
     return apiError(
       c,

@@ -17,6 +17,7 @@ import type { Broker, RateRule } from '../broker/broker.js';
 import { msgFrame } from '../hub/frames.js';
 import { randomId } from '../ids.js';
 import type { Logger } from '../log.js';
+import type { Refusals } from '../refusals.js';
 import type { Site, Storage, Visitor } from '../storage/storage.js';
 import { convStream, type Support } from '../support/service.js';
 import type { SiteDirectory } from '../support/sites.js';
@@ -28,7 +29,6 @@ import {
 } from '../support/visitor-tokens.js';
 import { type AppEnv, apiError, readJson } from './env.js';
 import { historyPage } from './history.js';
-import type { Refusals } from './refusals.js';
 import { siteCors } from './site-cors.js';
 import { type Bucket, ipOf, throttle } from './throttle.js';
 

@@ -5,6 +5,9 @@ import { type Identity, isAgent } from './identity.js';
 /** Streams that take chat messages (`send`); the others are read-only to clients. */
 export const WRITABLE_KINDS = new Set(['room', 'lab', 'conv']);
 
+/** Streams only agents (and admins) may use: a user who stops being an agent loses them at once. */
+export const AGENT_KINDS = new Set(['conv', 'notes', 'queue']);
+
 export type Access = 'ok' | 'forbidden' | 'not_found';
 
 export async function streamAccess(
@@ -38,7 +41,8 @@ export async function streamAccess(
       return id.startsWith(`${who.id}.`) ? 'ok' : 'forbidden';
     case 'conv':
     case 'notes':
-      if (!isAgent(who)) return 'not_found';
+      // A signed-in user who is not an agent (any more) is refused; a visitor never learns more.
+      if (!isAgent(who)) return 'forbidden';
       return (await store.conversationById(id)) ? 'ok' : 'not_found';
     case 'queue':
       return isAgent(who) && id === 'support' ? 'ok' : 'forbidden';

@@ -2,9 +2,11 @@
 import type { ServerFrame } from '../../shared/protocol.js';
 import type { Broker } from '../broker/broker.js';
 import type { Logger } from '../log.js';
+import type { Refusals } from '../refusals.js';
 import type { AppendInput, AppendResult, Storage } from '../storage/storage.js';
 import type { Access } from './access.js';
 import type { HubConfig } from './conn.js';
+import type { CapVerdict } from './connection-caps.js';
 import type { HubExtension } from './hub.js';
 import type { Credentials, Identity } from './identity.js';
 import type { Session } from './session.js';
@@ -29,6 +31,9 @@ export interface HubContext {
   typingAllowed(userId: string, stream: string, active: boolean): boolean;
   addSubscription(sub: Subscription): void;
   removeSubscription(sub: Subscription): void;
+  /** Takes the account's connection slot for a session that just proved who it is. */
+  admitUser(session: Session): Promise<CapVerdict>;
+  readonly refusals: Refusals;
   registerUser(session: Session): void;
   unregisterUser(session: Session): void;
   forget(session: Session): void;

@@ -9,12 +9,20 @@
  */
 import type { CloseName } from '../../shared/codes.js';
 import type { ServerFrame, SupportFrame } from '../../shared/protocol.js';
-import { type Broker, type BrokerMessage, streamChannel, userChannel } from '../broker/broker.js';
+import {
+  type AccountClose,
+  type Broker,
+  type BrokerMessage,
+  streamChannel,
+  userChannel,
+} from '../broker/broker.js';
 import { errorText, type Logger } from '../log.js';
-import type { AppendInput, AppendResult, LogEntry, Storage } from '../storage/storage.js';
+import { createRefusals, type Refusals } from '../refusals.js';
+import type { AppendInput, AppendResult, LogEntry, Role, Storage } from '../storage/storage.js';
 import { streamAccess } from './access.js';
 import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
+import type { ConnectionCaps } from './connection-caps.js';
 import { entryFrame, msgFrame } from './frames.js';
 import type { HubContext } from './hub-context.js';
 import type { Credentials, Identity } from './identity.js';
@@ -38,6 +46,10 @@ export interface HubDeps {
   latest?: (who: Identity, stream: string) => Promise<ServerFrame[]>;
   /** What the core does not own: customer support's frames and its bookkeeping after commits. */
   extension?: HubExtension;
+  /** Per-account connection caps, checked once a connection proves who it is. */
+  caps?: ConnectionCaps;
+  /** Where refusals are counted and logged (default: logged only). */
+  refusals?: Refusals;
 }
 
 /** How an extension answers the connection a frame came from. */
@@ -70,12 +82,25 @@ export interface Hub {
   connect(conn: Conn, cookieAuth: Identity | null, options?: SessionOptions): Session;
   /** Closes every connection of one sign-in session, on every process that has one. */
   revokeSession(userId: string, sessionId: string): void;
+  /**
+   * The user's role changed: every connection of theirs, on every process, acts with the new role
+   * from now on (a demoted agent's conversation streams close; claims and replies are forbidden).
+   */
+  roleChanged(userId: string, role: Role): void;
+  /** Closes every connection of the user, on every process (signed out everywhere, suspended, deleted). */
+  closeUser(userId: string, close: AccountClose): void;
   /** Tells the user's connections that a stream membership ended. */
   membershipEnded(userId: string, stream: string): void;
   /** Server shutdown: stop heartbeats, close every connection, finish commits in flight. */
   shutdown(close: CloseName, reason: string): Promise<void>;
   stats(): { connections: number; streams: number };
 }
+
+const ACCOUNT_CLOSE_REASON: Record<AccountClose, string> = {
+  signed_out: 'this account was signed out everywhere',
+  account_suspended: 'an admin suspended this account',
+  account_deleted: 'an admin deleted this account',
+};
 
 interface Fanout {
   subs: Set<Subscription>;
@@ -95,6 +120,7 @@ export function createHub(deps: HubDeps): Hub {
   const fanouts = new Map<string, Fanout>();
   const users = new Map<string, UserEntry>();
   const typingSentAt = new Map<string, number>();
+  const refusals = deps.refusals ?? createRefusals({ log });
 
   const onStreamMessage = (fanout: Fanout) => (message: BrokerMessage) => {
     switch (message.type) {
@@ -129,6 +155,12 @@ export function createHub(deps: HubDeps): Hub {
           if (session.authSessionId === message.sessionId) {
             session.close('signed_out', 'this session was signed out');
           }
+          break;
+        case 'role':
+          session.changeRole(message.role);
+          break;
+        case 'account':
+          session.close(message.close, ACCOUNT_CLOSE_REASON[message.close]);
           break;
         case 'poll':
           session.conn.pollClaimed?.(message.cid, message.pollId);
@@ -222,6 +254,34 @@ export function createHub(deps: HubDeps): Hub {
     forget(session) {
       sessions.delete(session);
     },
+    refusals,
+    async admitUser(session) {
+      const who = session.user ?? null;
+      if (!deps.caps || !who) return { ok: true };
+      return deps.caps.take(
+        session.slotId,
+        { userId: who.id },
+        session.conn.transport === 'polling' ? 'poll' : 'socket',
+      );
+    },
+  };
+
+  /**
+   * Authority as storage has it now, for every local user: after a broker outage, `role` and
+   * `account` messages published meanwhile may have been lost (delivery is at most once).
+   */
+  const recheckAuthority = async () => {
+    for (const [userId, entry] of users) {
+      if (userId.startsWith('v.')) continue;
+      const user = await storage.userById(userId);
+      for (const session of [...entry.sessions]) {
+        if (!user || user.status === 'deleted')
+          session.close('account_deleted', ACCOUNT_CLOSE_REASON.account_deleted);
+        else if (user.status === 'suspended')
+          session.close('account_suspended', ACCOUNT_CLOSE_REASON.account_suspended);
+        else session.changeRole(user.role);
+      }
+    }
   };
 
   /** Every local subscription reads what it may have missed (see Subscription.catchUp). */
@@ -233,6 +293,7 @@ export function createHub(deps: HubDeps): Hub {
     broker.onReconnect(() => {
       log.info('hub.catch_up', { reason: 'broker reconnected', streams: fanouts.size });
       catchUpAll();
+      recheckAuthority().catch((err) => log.error('hub.recheck_failed', { error: errorText(err) }));
     });
     sweep = setInterval(catchUpAll, config.catchUpSweepMs);
     sweep.unref();
@@ -261,6 +322,12 @@ export function createHub(deps: HubDeps): Hub {
     },
     revokeSession(userId, sessionId) {
       broker.publish(userChannel(userId), { type: 'revoke', sessionId });
+    },
+    roleChanged(userId, role) {
+      broker.publish(userChannel(userId), { type: 'role', role });
+    },
+    closeUser(userId, close) {
+      broker.publish(userChannel(userId), { type: 'account', close });
     },
     membershipEnded(userId, stream) {
       broker.publish(userChannel(userId), { type: 'member', stream, joined: false });

@@ -15,12 +15,12 @@ import {
 import { streamChannel, userChannel } from '../broker/broker.js';
 import { randomId } from '../ids.js';
 import { errorText, type LogFields } from '../log.js';
-import type { AppendResult } from '../storage/storage.js';
-import { WRITABLE_KINDS } from './access.js';
+import type { AppendResult, Role } from '../storage/storage.js';
+import { AGENT_KINDS, WRITABLE_KINDS } from './access.js';
 import type { Conn } from './conn.js';
 import { errorFrame, messageBody } from './frames.js';
 import type { HubContext } from './hub-context.js';
-import type { Identity } from './identity.js';
+import { type Identity, isAgent } from './identity.js';
 import { Subscription, type SubscriptionOwner } from './subscription.js';
 
 type State = 'hello' | 'authenticating' | 'open' | 'closed';
@@ -36,10 +36,25 @@ export interface SessionOptions {
   connId?: string;
   /** The support site a widget connection was opened for (`?site=` on its URL). */
   siteKey?: string | null;
+  /** Its id in the connection caps (the transport may have taken the address's slot under it). */
+  slotId?: string;
 }
+
+/** Closes that refuse a connection or end it for a lost right: counted and logged as refusals. */
+const REFUSAL_CLOSES = new Set<CloseName>([
+  'signed_out',
+  'account_suspended',
+  'account_deleted',
+  'too_many_connections',
+  'hello_timeout',
+  'unauthorized',
+]);
+
+const kindOf = (stream: string): string => stream.slice(0, stream.indexOf(':'));
 
 export class Session implements SubscriptionOwner {
   readonly connId: string;
+  readonly slotId: string;
   private state: State = 'hello';
   private identity: Identity | null;
   private readonly siteKey: string | null;
@@ -62,6 +77,7 @@ export class Session implements SubscriptionOwner {
     options: SessionOptions = {},
   ) {
     this.connId = options.connId ?? randomId(9);
+    this.slotId = options.slotId ?? this.connId;
     this.identity = cookieAuth;
     this.siteKey = options.siteKey ?? null;
     this.helloTimer = setTimeout(() => {
@@ -203,6 +219,12 @@ export class Session implements SubscriptionOwner {
     // A cleared timer still holds its callback and this session's scope: let it go.
     this.helloTimer = undefined;
     this.state = 'open';
+    const admitted = await this.hub.admitUser(this);
+    if (!this.isOpen) return;
+    if (!admitted.ok) {
+      this.close('too_many_connections', admitted.message);
+      return;
+    }
     this.hub.registerUser(this);
     const user = this.identity;
     if (!quiet)
@@ -231,6 +253,10 @@ export class Session implements SubscriptionOwner {
     if (access === 'ok') {
       this.allowed.add(stream);
       return true;
+    }
+    if (access === 'forbidden' && AGENT_KINDS.has(kindOf(stream))) {
+      this.refuse('forbidden', `only agents may use ${stream}`, ref);
+      return false;
     }
     const message =
       access === 'forbidden'
@@ -417,6 +443,30 @@ export class Session implements SubscriptionOwner {
 
   // ---- control from the hub -------------------------------------------------------------------
 
+  /**
+   * The user's role changed (an admin did it, on any process). Authority is the identity's role as
+   * of now: a demoted agent loses the conversation, notes and queue streams at once (each is
+   * answered `forbidden`), and every later claim, reply or subscription there is refused.
+   */
+  changeRole(role: Role): void {
+    const before = this.identity;
+    if (!before || before.visitor || before.role === role || this.state === 'closed') return;
+    this.identity = { ...before, role };
+    if (isAgent(this.identity)) return;
+    for (const stream of [...this.allowed]) if (AGENT_KINDS.has(kindOf(stream))) this.allowed.delete(stream);
+    for (const stream of [...this.subs.keys()]) {
+      if (!AGENT_KINDS.has(kindOf(stream))) continue;
+      this.dropSubscription(stream);
+      this.refuse('forbidden', `you are no longer an agent; ${stream} is closed to you`, stream);
+    }
+  }
+
+  /** An error frame for a right the connection lost, counted as a refusal. */
+  private refuse(code: ErrorCode, message: string, ref: string): void {
+    this.hub.refusals.note(code, { conn: this.connId, user: this.identity?.name, ref });
+    this.sendError(code, message, { ref });
+  }
+
   /** Membership of `stream` ended (left the room): stop delivering it on this connection. */
   revokeStream(stream: string): void {
     this.allowed.delete(stream);
@@ -511,6 +561,13 @@ export class Session implements SubscriptionOwner {
   /** Closes from the server side. */
   close(name: CloseName, reason: string): void {
     if (this.state === 'closed') return;
+    if (REFUSAL_CLOSES.has(name)) {
+      this.hub.refusals.note(name, {
+        conn: this.connId,
+        user: this.identity?.name,
+        transport: this.conn.transport,
+      });
+    }
     this.conn.close(name, reason);
     this.lifecycleLog('conn.close', {
       conn: this.connId,

@@ -29,8 +29,9 @@ export interface Metrics {
    */
   delivered(transport: WireTransport, latencyMs: number, sample: boolean, labRun?: string | null): void;
   /**
-   * One request or connection refused to protect the server: a throttle, a cap, a bad Host or
-   * Origin, a timeout. `reason` is a short fixed word (never user input: it becomes a label).
+   * One request, connection or action refused to protect the server or for a lost right: a
+   * throttle, a cap, a bad Host or Origin, a timeout, a demoted agent's claim. `reason` is a
+   * fixed word or code name (never user input: it becomes a label).
    */
   refused(reason: string): void;
 }
@@ -76,7 +77,7 @@ export function createMetrics(): Metrics {
 
   const refusals = new Counter({
     name: 'switchboard_refusals_total',
-    help: 'Requests and connections refused to protect the server, per reason (throttle, cap, host, origin, timeout ...).',
+    help: 'Requests, connections and actions refused by a limit or a lost right, per reason (throttle, cap, host, origin, timeout, or the error or close code).',
     labelNames: ['reason'] as const,
     registers: [registry],
   });

@@ -12,6 +12,7 @@
 import { upgradeWebSocket } from '@hono/node-server';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { WebSocket } from 'ws';
+import { CloseCode } from '../../shared/codes.js';
 import { MessageSocket, type MessageSocketOptions } from './message-socket.js';
 
 export type SocketHandler = (socket: MessageSocket, c: Context) => void | Promise<void>;
@@ -19,6 +20,44 @@ export type SocketHandler = (socket: MessageSocket, c: Context) => void | Promis
 export interface AcceptOptions extends MessageSocketOptions {
   /** Called when the handler throws or rejects; the socket is then closed with 1011. */
   onError?: (err: unknown) => void;
+  /**
+   * The first message must arrive within this many ms of the open, or the socket closes with 4006
+   * (`hello_timeout`): a socket that never says anything holds nothing. Default 10 s; 0: none.
+   */
+  helloTimeoutMs?: number;
+  /** A socket with no message for this many ms closes with 4010 (`idle_timeout`). Default 60 s; 0: none. */
+  idleTimeoutMs?: number;
+  /** Called when a timeout closes a socket, with the close's name (to count and log it). */
+  onTimeout?: (name: 'hello_timeout' | 'idle_timeout') => void;
+}
+
+export const DEFAULT_HELLO_TIMEOUT_MS = 10_000;
+export const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+/**
+ * Closes a socket that says nothing: 4006 when the first message is late, 4010 when a later gap
+ * is too long. NOTE: inbound only; a handler that pushes to a silent client for longer than the
+ * idle timeout must raise it (or set 0).
+ */
+function watchSilence(raw: WebSocket, options: AcceptOptions): { heard(): void; stop(): void } {
+  const hello = options.helloTimeoutMs ?? DEFAULT_HELLO_TIMEOUT_MS;
+  const idle = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (ms: number, name: 'hello_timeout' | 'idle_timeout', reason: string) => {
+    clearTimeout(timer);
+    if (ms <= 0) return;
+    timer = setTimeout(() => {
+      if (raw.readyState !== raw.OPEN) return;
+      options.onTimeout?.(name);
+      raw.close(CloseCode[name].code, reason);
+    }, ms);
+    timer.unref();
+  };
+  arm(hello, 'hello_timeout', `no message within ${hello} ms of the open`);
+  return {
+    heard: () => arm(idle, 'idle_timeout', `no message for ${idle} ms`),
+    stop: () => clearTimeout(timer),
+  };
 }
 
 export const isWebSocket = (c: Context): boolean => c.req.header('upgrade')?.toLowerCase() === 'websocket';
@@ -26,11 +65,13 @@ export const isWebSocket = (c: Context): boolean => c.req.header('upgrade')?.toL
 function upgrade(handler: SocketHandler, options: AcceptOptions): MiddlewareHandler {
   return upgradeWebSocket((c) => {
     let socket: MessageSocket | null = null;
+    let silence: ReturnType<typeof watchSilence> | null = null;
     return {
       onOpen(_event, ws) {
         const raw = ws.raw as WebSocket;
         const opened = new MessageSocket(raw, options);
         socket = opened;
+        silence = watchSilence(raw, options);
         Promise.resolve()
           .then(() => handler(opened, c))
           .catch((err) => {
@@ -39,10 +80,12 @@ function upgrade(handler: SocketHandler, options: AcceptOptions): MiddlewareHand
           });
       },
       onMessage(event) {
+        silence?.heard();
         const data = event.data;
         socket?.push(typeof data === 'string' ? data : new Uint8Array(data as ArrayBuffer));
       },
       onClose() {
+        silence?.stop();
         socket?.ended();
       },
     };

@@ -65,4 +65,7 @@ export const postgresMigrations: readonly string[] = [
   );
   `,
   ...sharedMigrations({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
+  // v5 (PostgreSQL v4): an account status. Suspended and deleted accounts sign in nowhere and
+  // their sessions stop resolving; a deleted account's row stays for the log's sake.
+  `ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';`,
 ];

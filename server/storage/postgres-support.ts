@@ -53,7 +53,7 @@ const sql = {
   deleteCanned: 'DELETE FROM canned_responses WHERE id = $1',
   setRole: 'UPDATE users SET role = $2 WHERE id = $1 RETURNING *',
   listUsers: 'SELECT * FROM users ORDER BY created_at, id COLLATE "C"',
-  listAgents: `SELECT * FROM users WHERE role IN ('agent', 'admin') ORDER BY username, id COLLATE "C"`,
+  listAgents: `SELECT * FROM users WHERE role IN ('agent', 'admin') AND status = 'active' ORDER BY username, id COLLATE "C"`,
   setAvailability: 'UPDATE users SET availability = $2 WHERE id = $1',
 };
 

@@ -132,8 +132,13 @@ const sql = {
     INSERT INTO sessions (id, token_hash, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)`,
   sessionByHash: `
     SELECT s.id AS session_id, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-    WHERE s.token_hash = $1 AND s.expires_at > $2`,
+    WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.status = 'active'`,
   deleteSession: 'DELETE FROM sessions WHERE id = $1',
+  deleteUserSessions: 'DELETE FROM sessions WHERE user_id = $1 RETURNING id',
+  userForUpdate: 'SELECT * FROM users WHERE id = $1 FOR UPDATE',
+  setUserStatus: 'UPDATE users SET status = $2 WHERE id = $1 RETURNING *',
+  deleteMemberships: 'DELETE FROM members WHERE user_id = $1',
+  setAway: "UPDATE users SET availability = 'away' WHERE id = $1",
   insertRoom: 'INSERT INTO rooms (id, title, topic, created_by, created_at) VALUES ($1, $2, $3, $4, $5)',
   roomById: 'SELECT id, title, topic, created_at FROM rooms WHERE id = $1',
   countRooms: 'SELECT count(*) AS n FROM rooms',
@@ -371,7 +376,10 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         ]);
         const role = inserted[0]?.role;
         if (role === undefined) return { status: 'taken' as const };
-        return { status: 'created' as const, user: { id, username: input.username, role, createdAt } };
+        return {
+          status: 'created' as const,
+          user: { id, username: input.username, role, status: 'active' as const, createdAt },
+        };
       });
     },
     async userByKey(key) {
@@ -397,6 +405,23 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     },
     async deleteSession(sessionId) {
       await pool.query(sql.deleteSession, [sessionId]);
+    },
+    async deleteUserSessions(userId) {
+      return (await rows<{ id: string }>(sql.deleteUserSessions, [userId])).map((r) => r.id);
+    },
+    async setUserStatus(userId, status) {
+      return transaction(async (client) => {
+        const current = (await client.query<UserRow>(sql.userForUpdate, [userId])).rows[0];
+        if (!current) return null;
+        if (current.status === 'deleted') return toUser(current);
+        const updated = (await client.query<UserRow>(sql.setUserStatus, [userId, status])).rows[0] as UserRow;
+        if (status !== 'active') await client.query(sql.deleteUserSessions, [userId]);
+        if (status === 'deleted') {
+          await client.query(sql.deleteMemberships, [userId]);
+          await client.query(sql.setAway, [userId]);
+        }
+        return toUser(updated);
+      });
     },
 
     async createRoom(input): Promise<Room> {

@@ -14,6 +14,7 @@ import type {
   Site,
   SiteOptions,
   User,
+  UserStatus,
   Visitor,
   VisitorAttributes,
 } from './storage.js';
@@ -34,6 +35,8 @@ export interface UserRow {
   id: string;
   username: string;
   role: string;
+  /** Absent in rows read before the column existed in a query's select list. */
+  status?: string;
   created_at: number;
   password_hash: string;
 }
@@ -77,6 +80,7 @@ export const toUser = (row: UserRow): User => ({
   id: row.id,
   username: row.username,
   role: row.role as Role,
+  status: (row.status ?? 'active') as UserStatus,
   createdAt: row.created_at,
 });
 

@@ -87,4 +87,7 @@ export const sqliteMigrations: readonly string[] = [
   DROP TABLE log;
   ALTER TABLE log_v4 RENAME TO log;
   `,
+  // v5 (PostgreSQL v4): an account status. Suspended and deleted accounts sign in nowhere and
+  // their sessions stop resolving; a deleted account's row stays for the log's sake.
+  `ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';`,
 ];

@@ -68,7 +68,7 @@ export function sqliteSupport(db: Database.Database): SupportStore {
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     listUsers: db.prepare<[], UserRow>('SELECT * FROM users ORDER BY created_at, id'),
     listAgents: db.prepare<[], UserRow & { availability: string }>(
-      "SELECT * FROM users WHERE role IN ('agent', 'admin') ORDER BY username, id",
+      "SELECT * FROM users WHERE role IN ('agent', 'admin') AND status = 'active' ORDER BY username, id",
     ),
     setAvailability: db.prepare<[string, string]>('UPDATE users SET availability = ? WHERE id = ?'),
   };

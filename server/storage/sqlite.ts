@@ -36,6 +36,7 @@ import type {
   Room,
   RoomSummary,
   Storage,
+  UserStatus,
   UserWithSecret,
 } from './storage.js';
 import { repeatOf, UNREAD_CAP } from './storage.js';
@@ -128,9 +129,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     ),
     sessionByHash: db.prepare<[string, number], UserRow & { session_id: string; expires_at: number }>(
       `SELECT s.id AS session_id, s.expires_at, u.* FROM sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.token_hash = ? AND s.expires_at > ?`,
+       WHERE s.token_hash = ? AND s.expires_at > ? AND u.status = 'active'`,
     ),
     deleteSession: db.prepare<[string]>('DELETE FROM sessions WHERE id = ?'),
+    userSessions: db.prepare<[string], { id: string }>('SELECT id FROM sessions WHERE user_id = ?'),
+    deleteUserSessions: db.prepare<[string]>('DELETE FROM sessions WHERE user_id = ?'),
+    setUserStatus: db.prepare<[string, string]>('UPDATE users SET status = ? WHERE id = ?'),
+    deleteMemberships: db.prepare<[string]>('DELETE FROM members WHERE user_id = ?'),
+    setAway: db.prepare<[string]>("UPDATE users SET availability = 'away' WHERE id = ?"),
     insertRoom: db.prepare(
       `INSERT INTO rooms (id, title, topic, created_by, created_at)
        VALUES (@id, @title, @topic, @createdBy, @createdAt)`,
@@ -219,12 +225,32 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         id: randomId(),
         username: input.username,
         role: (first ? 'admin' : 'user') as Role,
+        status: 'active' as const,
         createdAt: Date.now(),
       };
-      q.insertUser.run({ ...user, usernameKey: input.usernameKey, passwordHash: input.passwordHash });
+      const { status: _status, ...columns } = user;
+      q.insertUser.run({ ...columns, usernameKey: input.usernameKey, passwordHash: input.passwordHash });
       return { status: 'created' as const, user };
     },
   );
+
+  const deleteUserSessionsTx = db.transaction((userId: string) => {
+    const ids = q.userSessions.all(userId).map((r) => r.id);
+    q.deleteUserSessions.run(userId);
+    return ids;
+  });
+  const setUserStatusTx = db.transaction((userId: string, status: UserStatus) => {
+    const row = q.userById.get(userId);
+    if (!row) return null;
+    if (row.status === 'deleted') return toUser(row);
+    q.setUserStatus.run(status, userId);
+    if (status !== 'active') q.deleteUserSessions.run(userId);
+    if (status === 'deleted') {
+      q.deleteMemberships.run(userId);
+      q.setAway.run(userId);
+    }
+    return toUser(q.userById.get(userId) as UserRow);
+  });
 
   const storage: Storage = {
     ...sqliteSupport(db),
@@ -289,6 +315,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     async deleteSession(sessionId) {
       q.deleteSession.run(sessionId);
+    },
+    async deleteUserSessions(userId) {
+      return deleteUserSessionsTx.immediate(userId);
+    },
+    async setUserStatus(userId, status) {
+      return setUserStatusTx.immediate(userId, status);
     },
 
     async createRoom(input): Promise<Room> {

@@ -17,10 +17,18 @@ export type { BusinessHours, SiteOptions };
 
 export type Role = 'admin' | 'agent' | 'user';
 
+/**
+ * `suspended`: cannot sign in or connect until an admin sets the account active again.
+ * `deleted`: for good; the row stays (so the log's messages keep an author id that leads
+ * somewhere and the username is not handed to someone else), but it signs in nowhere.
+ */
+export type UserStatus = 'active' | 'suspended' | 'deleted';
+
 export interface User {
   id: string;
   username: string;
   role: Role;
+  status: UserStatus;
   createdAt: number;
 }
 
@@ -114,12 +122,21 @@ export interface UserStore {
   }): Promise<{ status: 'created'; user: User } | { status: 'taken' }>;
   userByKey(usernameKey: string): Promise<UserWithSecret | null>;
   userById(id: string): Promise<User | null>;
+  /**
+   * Sets an account's status. Any status but `active` also deletes every sign-in session of the
+   * user, in the same transaction; `deleted` also ends their room memberships and sets them away.
+   * Null when there is no such user; a deleted account stays deleted (returned unchanged).
+   */
+  setUserStatus(userId: string, status: UserStatus): Promise<User | null>;
 }
 
 export interface SessionStore {
   createSession(input: { tokenHash: string; userId: string; expiresAt: number }): Promise<string>;
+  /** Only sessions of `active` accounts resolve. */
   sessionByTokenHash(tokenHash: string, now: number): Promise<AuthSession | null>;
   deleteSession(sessionId: string): Promise<void>;
+  /** Deletes every session of the user (sign out everywhere); returns their ids. */
+  deleteUserSessions(userId: string): Promise<string[]>;
 }
 
 export interface RoomStore {
@@ -313,7 +330,7 @@ export interface SupportStore {
 
   setRole(userId: string, role: Role): Promise<User | null>;
   listUsers(): Promise<User[]>;
-  /** Agents and admins, with their availability. */
+  /** Active agents and admins, with their availability. */
   listAgents(): Promise<Agent[]>;
   setAvailability(userId: string, availability: Availability): Promise<void>;
 }

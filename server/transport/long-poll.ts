@@ -18,9 +18,11 @@ import { type Context, Hono } from 'hono';
 import { decodeClientValue } from '../../shared/codec.js';
 import { CloseCode, type CloseName } from '../../shared/codes.js';
 import { type PollAnswer, PollRequest, type ServerFrame } from '../../shared/protocol.js';
-import { type AppEnv, readJson } from '../http/env.js';
+import { clientIp } from '../http/client-ip.js';
+import { type AppEnv, apiError, readJson } from '../http/env.js';
 import { siteCors } from '../http/site-cors.js';
 import type { Conn } from '../hub/conn.js';
+import type { ConnectionCaps } from '../hub/connection-caps.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
 import { randomId } from '../ids.js';
@@ -80,6 +82,9 @@ export interface LongPollDeps {
   hub: Hub;
   metrics: Metrics;
   sites: SiteDirectory;
+  /** A polling tab (its `cid`) holds one connection slot while it keeps polling. */
+  caps?: ConnectionCaps;
+  trustProxy?: boolean;
 }
 
 /** How long to let more frames join an answer once the first piece of news is there. */
@@ -108,7 +113,16 @@ export function createPollHandlers(deps: LongPollDeps) {
       // A support widget's poll (`?site=`) is its visitor's, proven in hello; cookies are not used.
       const siteKey = c.req.query('site') ?? null;
       const auth = siteKey === null ? c.get('auth') : null;
-      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey });
+      const slotId = `p.${cid}`;
+      if (mode === 'wait' && deps.caps) {
+        const ip = c.env?.incoming ? clientIp(c.env.incoming, deps.trustProxy ?? false) : null;
+        const verdict = await deps.caps.take(slotId, { ip, userId: auth?.user.id }, 'poll');
+        if (!verdict.ok) {
+          c.header('Retry-After', String(deps.caps.retryAfterS));
+          return apiError(c, 429, 'too_many_connections', verdict.message);
+        }
+      }
+      const session = hub.connect(conn, auth ? userIdentity(auth) : null, { connId: cid, siteKey, slotId });
       userId = () => session.userId;
       // Refs this request waits to see answered: streams it subscribes, messages it sends.
       const waiting = new Set<string>();
@@ -181,6 +195,12 @@ export function createPollHandlers(deps: LongPollDeps) {
       const now = Date.now();
       for (const f of conn.frames)
         if (f.type === 'msg') metrics.delivered(transport, now - f.ts, true, labRun);
+      if (close?.code === CloseCode.too_many_connections.code && deps.caps) {
+        // The account (known only at hello, from a token or visitor) is at its cap: a poll is
+        // refused like one whose cookie said so up front.
+        c.header('Retry-After', String(deps.caps.retryAfterS));
+        return apiError(c, 429, 'too_many_connections', close.reason);
+      }
       const answer: PollAnswer = { frames: conn.frames };
       if (close) answer.close = close;
       const known = conn.judge.known();

@@ -16,14 +16,17 @@ import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js
 import { Limits } from '../../shared/limits.js';
 import type { Sessions } from '../auth/sessions.js';
 import { SESSION_COOKIE } from '../auth/tokens.js';
+import { clientIp } from '../http/client-ip.js';
 import { type AppEnv, apiError } from '../http/env.js';
 import type { OriginPolicy, RequestLike } from '../http/origin.js';
-import type { Refusals } from '../http/refusals.js';
 import type { Conn } from '../hub/conn.js';
+import type { ConnectionCaps } from '../hub/connection-caps.js';
 import type { Hub } from '../hub/hub.js';
 import { userIdentity } from '../hub/identity.js';
+import { randomId } from '../ids.js';
 import { errorText, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { Refusals } from '../refusals.js';
 import type { AuthSession } from '../storage/storage.js';
 import type { SiteDirectory } from '../support/sites.js';
 
@@ -165,22 +168,30 @@ export interface WebSocketDeps {
   draining?: () => boolean;
   /** Counts and logs (once per burst) upgrades refused for their Origin. */
   refusals: Refusals;
+  /** Connections per address and per account. */
+  caps?: ConnectionCaps;
+  /** Whether X-Forwarded-For names the client (see clientIp). */
+  trustProxy?: boolean;
 }
 
 /** Why an upgrade was refused: an HTTP status and the API's error body. */
-interface Refusal {
+export interface Refusal {
   status: number;
   code: ErrorCode;
   message: string;
+  /** Seconds, for a Retry-After header. */
+  retryAfterS?: number;
 }
 
 /** Answers a refused upgrade in plain HTTP on the raw socket (the API's JSON error shape). */
-function refuse(socket: Duplex, { status, code, message }: Refusal): void {
+export function refuse(socket: Duplex, { status, code, message, retryAfterS }: Refusal): void {
   if (socket.destroyed) return;
+  if (!socket.writable) return void socket.destroy();
   const body = JSON.stringify({ error: { code, message } });
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
       'Connection: close\r\nCache-Control: no-store\r\n' +
+      (retryAfterS !== undefined ? `Retry-After: ${retryAfterS}\r\n` : '') +
       'Content-Type: application/json; charset=UTF-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
@@ -222,6 +233,30 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     apiError(c, 426, 'invalid_request', 'this URL speaks WebSocket; open it with new WebSocket()'),
   );
 
+  /**
+   * The caps, before the upgrade: the address always; the account too when a cookie says who it
+   * is (a token or visitor proves it in hello, and the hub checks the account then).
+   */
+  async function capped(
+    req: IncomingMessage,
+    slotId: string,
+    auth: AuthSession | null,
+  ): Promise<Refusal | null> {
+    if (!deps.caps) return null;
+    const verdict = await deps.caps.take(
+      slotId,
+      { ip: clientIp(req, deps.trustProxy ?? false), userId: auth?.user.id },
+      'socket',
+    );
+    if (verdict.ok) return null;
+    return {
+      status: 429,
+      code: 'too_many_connections',
+      message: verdict.message,
+      retryAfterS: deps.caps.retryAfterS,
+    };
+  }
+
   /** Who may open this socket: a refusal, or the cookie's session (null: prove it in hello). */
   async function admit(req: IncomingMessage, query: URLSearchParams): Promise<Refusal | AuthSession | null> {
     if (deps.draining?.()) {
@@ -248,7 +283,7 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     // A cookie rides along with any page's upgrade request, so the page must be ours. Browsers
     // always name it; an upgrade without one is no page of ours (a token client sends no cookie).
     if (origin === undefined || !origins.allows(requestLike(req), origin)) {
-      deps.refusals.refuse('origin', { origin: origin?.slice(0, 100) ?? 'none', transport: 'websocket' });
+      deps.refusals.note('origin', { origin: origin?.slice(0, 100) ?? 'none', transport: 'websocket' });
       return {
         status: 403,
         code: 'bad_origin',
@@ -272,7 +307,13 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     };
   }
 
-  function open(ws: WebSocket, socket: Socket, auth: AuthSession | null, query: URLSearchParams): void {
+  function open(
+    ws: WebSocket,
+    socket: Socket,
+    auth: AuthSession | null,
+    query: URLSearchParams,
+    slotId: string,
+  ): void {
     const lab = query.get('lab');
     const labRun = lab && /^[A-Za-z0-9_-]{8,64}$/.test(lab) ? lab : null;
     // The TCP socket carried the upgrade request and response: its counters include them.
@@ -281,7 +322,7 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     const session = hub.connect(
       new WebSocketConn(ws, socket, metrics, labRun),
       auth ? userIdentity(auth) : null,
-      { siteKey: query.get('site') },
+      { siteKey: query.get('site'), slotId },
     );
     ws.on(
       'message',
@@ -323,28 +364,39 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
     const query = new URLSearchParams(q === -1 ? '' : path.slice(q + 1));
     // A client that goes away mid-check must not crash the process.
     socket.on('error', ignore);
-    admit(req, query).then(
-      (result) => {
-        if (socket.destroyed) return;
-        if (result && 'status' in result) {
-          refuse(socket, result);
-          return;
-        }
-        wss.handleUpgrade(req, socket, head, (ws) => {
-          socket.off('error', ignore);
-          try {
-            open(ws, socket as Socket, result, query);
-          } catch (err) {
-            log.error('ws.handler_error', { error: errorText(err) });
-            ws.terminate();
+    const slotId = randomId(12);
+    // Whatever happens to this socket, its slots are free once it is gone.
+    socket.once('close', () => deps.caps?.release(slotId));
+    admit(req, query)
+      .then(async (result) => {
+        if (result && 'status' in result) return result;
+        return (await capped(req, slotId, result)) ?? result;
+      })
+      .then(
+        (result) => {
+          if (socket.destroyed) {
+            deps.caps?.release(slotId);
+            return;
           }
-        });
-      },
-      (err) => {
-        log.error('ws.upgrade_failed', { error: errorText(err) });
-        refuse(socket, { status: 500, code: 'internal', message: 'the server failed; try again' });
-      },
-    );
+          if (result && 'status' in result) {
+            refuse(socket, result);
+            return;
+          }
+          wss.handleUpgrade(req, socket, head, (ws) => {
+            socket.off('error', ignore);
+            try {
+              open(ws, socket as Socket, result, query, slotId);
+            } catch (err) {
+              log.error('ws.handler_error', { error: errorText(err) });
+              ws.terminate();
+            }
+          });
+        },
+        (err) => {
+          log.error('ws.upgrade_failed', { error: errorText(err) });
+          refuse(socket, { status: 500, code: 'internal', message: 'the server failed; try again' });
+        },
+      );
     return true;
   }
 

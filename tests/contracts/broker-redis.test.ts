@@ -242,6 +242,28 @@ describe('Redis broker', () => {
     expect(received).toEqual([msg(1), msg(2)]);
   });
 
+  it('connection slots taken on one process count on the other', async () => {
+    const [a, b] = pair();
+    const claim = [{ key: 'ip:198.51.100.7', limit: 2 }];
+    expect(await a.acquireSlots(claim, 'a1', 60_000)).toEqual({ ok: true });
+    expect(await b.acquireSlots(claim, 'b1', 60_000)).toEqual({ ok: true });
+    expect(await a.acquireSlots(claim, 'a2', 60_000)).toEqual({ ok: false, key: 'ip:198.51.100.7' });
+    await b.releaseSlots(['ip:198.51.100.7'], 'b1');
+    expect(await a.acquireSlots(claim, 'a2', 60_000)).toEqual({ ok: true });
+  });
+
+  it('with Redis unreachable, slots are counted in the process within a fraction of a second', async () => {
+    const port = await freePort();
+    const broker = open({ url: `redis://127.0.0.1:${port}`, keyPrefix: freshPrefix() });
+    const claim = [{ key: 'user:u-1', limit: 1 }];
+    const started = Date.now();
+    expect(await broker.acquireSlots(claim, 'c1', 60_000)).toEqual({ ok: true });
+    expect(await broker.acquireSlots(claim, 'c2', 60_000)).toEqual({ ok: false, key: 'user:u-1' });
+    await broker.releaseSlots(['user:u-1'], 'c1');
+    expect(await broker.acquireSlots(claim, 'c2', 60_000)).toEqual({ ok: true });
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('health is ok while connected, and the broker is named redis', async () => {
     const broker = open({ keyPrefix: freshPrefix() });
     await waitFor(() => broker.health?.().ok === true, 'a healthy broker');

@@ -270,6 +270,63 @@ export function runBrokerContract(name: string, open: () => Promise<Broker>): vo
       });
     });
 
+    describe('connection slots', () => {
+      const ip = (limit: number) => ({ key: 'ip:203.0.113.9', limit });
+      const user = (limit: number) => ({ key: 'user:u-alice', limit });
+
+      it('takes slots up to the limit and refuses the next, naming the full key', async () => {
+        expect(await broker.acquireSlots([ip(2)], 'c1', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([ip(2)], 'c2', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([ip(2)], 'c3', 60_000)).toEqual({
+          ok: false,
+          key: 'ip:203.0.113.9',
+        });
+      });
+
+      it('taking again with the same connId renews and never counts twice', async () => {
+        expect(await broker.acquireSlots([ip(1)], 'c1', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([ip(1)], 'c1', 60_000)).toEqual({ ok: true });
+        expect((await broker.acquireSlots([ip(1)], 'c2', 60_000)).ok).toBe(false);
+      });
+
+      it('takes under every key or none: a full user key leaves the ip slot untaken', async () => {
+        expect(await broker.acquireSlots([user(1)], 'c1', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([ip(1), user(1)], 'c2', 60_000)).toEqual({
+          ok: false,
+          key: 'user:u-alice',
+        });
+        expect(await broker.acquireSlots([ip(1)], 'c3', 60_000)).toEqual({ ok: true });
+      });
+
+      it('a released slot is free again; releasing twice is harmless', async () => {
+        await broker.acquireSlots([ip(1), user(1)], 'c1', 60_000);
+        await broker.releaseSlots(['ip:203.0.113.9', 'user:u-alice'], 'c1');
+        await broker.releaseSlots(['ip:203.0.113.9', 'user:u-alice'], 'c1');
+        expect(await broker.acquireSlots([ip(1), user(1)], 'c2', 60_000)).toEqual({ ok: true });
+      });
+
+      it('a slot nobody renews expires after its ttl; a renewed one stays', async () => {
+        await broker.acquireSlots([ip(2)], 'lapses', 150);
+        await broker.acquireSlots([ip(2)], 'renewed', 150);
+        await sleep(80);
+        await broker.renewSlots([{ keys: ['ip:203.0.113.9'], connId: 'renewed' }], 60_000);
+        await waitFor(
+          async () => (await broker.acquireSlots([ip(2)], 'c3', 60_000)).ok,
+          'the lapsed slot to free',
+        );
+        expect((await broker.acquireSlots([ip(2)], 'c4', 60_000)).ok).toBe(false);
+      });
+
+      it('keys are independent', async () => {
+        expect(await broker.acquireSlots([{ key: 'ip:a', limit: 1 }], 'c1', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([{ key: 'ip:b', limit: 1 }], 'c1', 60_000)).toEqual({ ok: true });
+        expect(await broker.acquireSlots([{ key: 'ip:b', limit: 1 }], 'c2', 60_000)).toEqual({
+          ok: false,
+          key: 'ip:b',
+        });
+      });
+    });
+
     describe('lifecycle', () => {
       it('has a name', () => {
         expect(broker.name).toMatch(/\S/);

@@ -418,6 +418,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           id: expect.any(String),
           username: 'Alice',
           role: 'admin',
+          status: 'active',
           createdAt: expect.any(Number),
         });
         expect(alice.id).not.toBe(bob.id);
@@ -505,6 +506,87 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
 
         expect(await storage.sessionByTokenHash('th-laptop', Date.now())).toBeNull();
         expect((await storage.sessionByTokenHash('th-phone', Date.now()))?.sessionId).toBe(phone);
+      });
+
+      it('deleteUserSessions ends every session of that user and no one else’s, returning their ids', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        const expiresAt = Date.now() + 60_000;
+        const laptop = await storage.createSession({ tokenHash: 'th-laptop', userId: alice.id, expiresAt });
+        const phone = await storage.createSession({ tokenHash: 'th-phone', userId: alice.id, expiresAt });
+        const bobs = await storage.createSession({ tokenHash: 'th-bob', userId: bob.id, expiresAt });
+
+        expect((await storage.deleteUserSessions(alice.id)).sort()).toEqual([laptop, phone].sort());
+        expect(await storage.deleteUserSessions(alice.id)).toEqual([]);
+
+        expect(await storage.sessionByTokenHash('th-laptop', Date.now())).toBeNull();
+        expect(await storage.sessionByTokenHash('th-phone', Date.now())).toBeNull();
+        expect((await storage.sessionByTokenHash('th-bob', Date.now()))?.sessionId).toBe(bobs);
+      });
+    });
+
+    describe('account status', () => {
+      it('a new account is active', async () => {
+        const alice = await createUser('Alice');
+        expect(alice.status).toBe('active');
+        expect((await storage.userById(alice.id))?.status).toBe('active');
+        expect((await storage.userByKey('alice'))?.status).toBe('active');
+      });
+
+      it('suspending ends the sessions; the account reads back suspended; lifting it lets new sessions resolve', async () => {
+        const alice = await createUser('Alice');
+        const expiresAt = Date.now() + 60_000;
+        await storage.createSession({ tokenHash: 'th-old', userId: alice.id, expiresAt });
+
+        expect((await storage.setUserStatus(alice.id, 'suspended'))?.status).toBe('suspended');
+        expect(await storage.sessionByTokenHash('th-old', Date.now())).toBeNull();
+        expect((await storage.userById(alice.id))?.status).toBe('suspended');
+        expect((await storage.listUsers()).find((u) => u.id === alice.id)?.status).toBe('suspended');
+
+        // A session made while suspended (there should be none: sign-in refuses) does not resolve.
+        await storage.createSession({ tokenHash: 'th-during', userId: alice.id, expiresAt });
+        expect(await storage.sessionByTokenHash('th-during', Date.now())).toBeNull();
+
+        expect((await storage.setUserStatus(alice.id, 'active'))?.status).toBe('active');
+        expect((await storage.sessionByTokenHash('th-during', Date.now()))?.user.status).toBe('active');
+        expect(await storage.sessionByTokenHash('th-old', Date.now())).toBeNull();
+      });
+
+      it('a suspended or deleted agent is not listed as an agent', async () => {
+        await createUser('boss');
+        const helper = await createUser('helper');
+        const other = await createUser('other');
+        await storage.setRole(helper.id, 'agent');
+        await storage.setRole(other.id, 'agent');
+        await storage.setUserStatus(helper.id, 'suspended');
+        await storage.setUserStatus(other.id, 'deleted');
+        expect((await storage.listAgents()).map((a) => a.username)).toEqual(['boss']);
+      });
+
+      it('deleting keeps the row and the log, ends sessions and memberships, and is for good', async () => {
+        const alice = await createUser('Alice');
+        await storage.createRoom({ id: 'r1', title: 'R', topic: '', createdBy: null });
+        await storage.joinRoom('r1', alice.id);
+        await storage.createSession({ tokenHash: 'th-a', userId: alice.id, expiresAt: Date.now() + 60_000 });
+        await storage.append([
+          {
+            stream: 'room:r1',
+            senderId: alice.id,
+            senderName: 'Alice',
+            clientMsgId: 'c1',
+            kind: 'msg',
+            body: '{}',
+          },
+        ]);
+
+        expect((await storage.setUserStatus(alice.id, 'deleted'))?.status).toBe('deleted');
+        expect(await storage.sessionByTokenHash('th-a', Date.now())).toBeNull();
+        expect(await storage.isMember('r1', alice.id)).toBe(false);
+        expect((await storage.readAfter('room:r1', 0, 10)).map((e) => e.senderName)).toEqual(['Alice']);
+        expect((await storage.userByKey('alice'))?.status).toBe('deleted');
+        // Deleted is final: no status brings the account back.
+        expect((await storage.setUserStatus(alice.id, 'active'))?.status).toBe('deleted');
+        expect(await storage.setUserStatus('nobody', 'suspended')).toBeNull();
       });
     });
 

@@ -124,4 +124,7 @@ test('signing out in another tab takes this one offline, with the reason and a w
   await expect(connection(page)).toContainText('the session was signed out');
   await connection(page).getByRole('button', { name: 'Sign in again' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Sign in');
+  await expect(page.getByRole('alert')).toHaveText(
+    'You were signed out (on this or another device). Sign in again to continue.',
+  );
 });

@@ -3,7 +3,7 @@
  * see what: admins the admin pages, agents and admins the console, plain users neither.
  */
 import { consoleRegion, SERVER_URL } from './console-support.js';
-import { connection, expect, register, signInAsAdmin, test, uniqueName } from './support.js';
+import { connection, expect, PASSWORD, register, signInAsAdmin, test, uniqueName } from './support.js';
 
 const banner = (page: import('@playwright/test').Page) => page.getByRole('banner');
 
@@ -118,6 +118,48 @@ test('an admin makes a user an agent and back; only agents and admins get the co
   await expect(connection(userPage)).toContainText('Online');
   await expect(userPage.getByText('Only agents may use the support console.')).toBeVisible();
   await expect(banner(userPage).getByRole('link', { name: /Support/ })).toHaveCount(0);
+});
+
+test('an admin suspends and deletes a signed-in user: their open page goes to sign-in and says why', async ({
+  page,
+  newContext,
+}) => {
+  const userPage = await (await newContext()).newPage();
+  const name = uniqueName('suspect');
+  await register(userPage, name);
+
+  await signInAsAdmin(page);
+  await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Agents' }).click();
+  await page.getByLabel('Find a user').fill(name);
+  const row = page.locator(`.user-row[data-user="${name}"]`);
+  await row.getByRole('button', { name: new RegExp(`^Suspend ${name}`) }).click();
+  await expect(row.locator('.status-pill')).toHaveText('Suspended');
+
+  // The user's open page: signed out at once, on the sign-in page, told why.
+  await expect(userPage).toHaveURL(/\/login$/);
+  await expect(userPage.getByRole('alert')).toHaveText(
+    'An admin suspended your account, so you were signed out. Ask an admin to lift it.',
+  );
+  await userPage.getByLabel('Username').fill(name);
+  await userPage.getByLabel('Password').fill(PASSWORD);
+  await userPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(userPage.locator('form').getByRole('alert')).toHaveText(
+    'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+  );
+
+  // Lifted: signs in again; then deleted: signed out again, and why.
+  await row.getByRole('button', { name: `Lift ${name}’s suspension` }).click();
+  await expect(row.locator('.status-pill')).toHaveCount(0);
+  await userPage.getByRole('button', { name: 'Sign in' }).click();
+  await expect(connection(userPage)).toContainText('Online');
+  await row.getByRole('button', { name: `Delete ${name}’s account` }).click();
+  await expect(row).toContainText('can never sign in again');
+  await row.getByRole('button', { name: 'Delete for good' }).click();
+  await expect(row.locator('.status-pill')).toHaveText('Deleted');
+  await expect(userPage).toHaveURL(/\/login$/);
+  await expect(userPage.getByRole('alert')).toHaveText(
+    'An admin deleted your account, so you were signed out.',
+  );
 });
 
 test('a plain user sees no admin links, and each admin page says only an admin may use it', async ({

@@ -12,6 +12,7 @@ import { until } from '../support/clients.js';
 let base: string;
 let close: () => void;
 const sockets: MessageSocket[] = [];
+const timeouts: string[] = [];
 
 beforeAll(async () => {
   const app = new Hono();
@@ -42,6 +43,15 @@ beforeAll(async () => {
         throw new Error('handler bug');
       },
       { onError: () => {} },
+    ),
+  );
+  app.get(
+    '/timed',
+    acceptWebSocket(
+      (socket) => {
+        sockets.push(socket);
+      },
+      { helloTimeoutMs: 150, idleTimeoutMs: 300, onTimeout: (name) => timeouts.push(name) },
     ),
   );
   app.route('/', articleDemoRoutes());
@@ -175,6 +185,31 @@ describe('the socket', () => {
 });
 
 describe('the article’s demo on /path/', () => {
+  it('closes a socket that sends nothing within the hello timeout with 4006', async () => {
+    const ws = new WebSocket(`ws://${base}/timed`);
+    const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
+    expect(code).toBe(4006);
+    expect(timeouts).toContain('hello_timeout');
+  });
+
+  it('closes a socket silent for the idle timeout with 4010; messages keep it open', async () => {
+    const ws = new WebSocket(`ws://${base}/timed`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    let code: number | null = null;
+    ws.once('close', (c) => {
+      code = c;
+    });
+    // Every 100 ms, for 600 ms: twice the idle timeout, and it stays open.
+    for (let i = 0; i < 6; i++) {
+      ws.send(`keepalive ${i}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(code).toBeNull();
+    await until(() => code !== null, 2000, 'the idle close');
+    expect(code).toBe(4010);
+    expect(timeouts).toContain('idle_timeout');
+  });
+
   it('serves the demo page over plain HTTP', async () => {
     const res = await fetch(`http://${base}/path/`);
     expect(res.status).toBe(200);

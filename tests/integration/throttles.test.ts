@@ -178,7 +178,7 @@ describe('refusals are counted and logged once per burst', () => {
   });
 
   it('wrote one log line for the burst of 145 refused visitors, not one per request', () => {
-    const lines = server.logs.filter((l) => l.includes('http.refused reason=visitor_address'));
+    const lines = server.logs.filter((l) => l.includes('refused reason=visitor_address'));
     expect(lines.length).toBeGreaterThanOrEqual(1);
     expect(lines.length).toBeLessThanOrEqual(2);
     expect(server.logs.join('\n')).not.toMatch(/\n\s+at /);

@@ -359,6 +359,33 @@ describe('choosing the transport', () => {
     expect(latest().name).toBe('websocket');
   });
 
+  it('at a connection cap (4009) waits Retry-After at least, grows its backoff, and never falls back', () => {
+    client = makeClient('auto');
+    client.connect();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect(latest().name).toBe('websocket');
+      latest().handlers.onClose(4009, 'this account has 20 connections open', 2000);
+      expect(client.state).toMatchObject({
+        status: 'reconnecting',
+        reason: 'this account has 20 connections open',
+      });
+      const count = transports.length;
+      vi.advanceTimersByTime(1999);
+      expect(transports).toHaveLength(count);
+      // The longer of Retry-After (2 s) and the backoff (0.5 * min(1000, 100 * 2^attempt)).
+      vi.advanceTimersByTime(1);
+      expect(transports).toHaveLength(count + 1);
+    }
+    // Without a Retry-After, the backoff alone, still growing (attempt 4: 0.5 * 1000 ms).
+    latest().handlers.onClose(4009, '');
+    expect(client.state).toMatchObject({ status: 'reconnecting' });
+    const count = transports.length;
+    vi.advanceTimersByTime(499);
+    expect(transports).toHaveLength(count);
+    vi.advanceTimersByTime(1);
+    expect(latest().name).toBe('websocket');
+  });
+
   it('never tries WebSocket when long-polling is forced', () => {
     client = makeClient('polling');
     client.connect();

@@ -393,6 +393,69 @@ describe('protection', () => {
     expect(a.messages(ROOM)).toEqual([]);
   });
 
+  it('a demoted agent loses the queue at once (forbidden) and may not subscribe it again; promoted, it may', async () => {
+    const { id, token } = await user('agent7');
+    await storage.setRole(id, 'agent');
+    const a = await connected(token);
+    await a.subscribe('queue:support');
+    await storage.setRole(id, 'user');
+    hub.roleChanged(id, 'user');
+    await a.waitFor('error', (e) => e.code === 'forbidden' && e.ref === 'queue:support');
+    a.send({ type: 'sub', stream: 'queue:support' });
+    await until(() => a.of('error').filter((e) => e.ref === 'queue:support').length === 2);
+    expect(a.conn.closedWith).toBeNull();
+    hub.roleChanged(id, 'agent');
+    await a.subscribe('queue:support');
+  });
+
+  it('closes every connection of the user with the account close code (suspended, deleted, signed out everywhere)', async () => {
+    const { id, token } = await user('gone');
+    const [a, b] = [await connected(token), await connected(token)];
+    const other = await connected((await user('stays')).token);
+    hub.closeUser(id, 'account_suspended');
+    expect(a.conn.closedWith?.name).toBe('account_suspended');
+    expect(b.conn.closedWith?.name).toBe('account_suspended');
+    expect(other.conn.closedWith).toBeNull();
+  });
+
+  it('after a broker outage, re-reads each connected user: changes published meanwhile are not lost', async () => {
+    await hub.shutdown('going_away', 'reconfigure');
+    // A broker that lost its publishes during an outage and says when it is back.
+    const reconnected: (() => void)[] = [];
+    const memory = createMemoryBroker();
+    broker = { ...memory, publish: () => {}, onReconnect: (handler) => reconnected.push(handler) };
+    storage = openSqliteStorage({ file: ':memory:' });
+    sessions = createSessions(storage);
+    hub = createHub({
+      storage,
+      broker,
+      log: createLogger('silent'),
+      authenticate: async ({ token }) => {
+        const auth = token ? await sessions.resolve(token) : null;
+        return auth ? userIdentity(auth) : null;
+      },
+      config: { heartbeatMs: 60_000 },
+    });
+    const suspended = await user('suspended', false);
+    const demoted = await user('demoted', false);
+    await storage.setRole(demoted.id, 'agent');
+    const s = await connected(suspended.token);
+    const d = await connected(demoted.token);
+    await d.subscribe('queue:support');
+
+    await storage.setUserStatus(suspended.id, 'suspended');
+    hub.closeUser(suspended.id, 'account_suspended'); // lost
+    await storage.setRole(demoted.id, 'user');
+    hub.roleChanged(demoted.id, 'user'); // lost
+    expect(s.conn.closedWith).toBeNull();
+
+    for (const handler of reconnected) handler();
+    await until(() => s.conn.closedWith !== null, 2000, 'the suspended user closed');
+    expect(s.conn.closedWith?.name).toBe('account_suspended');
+    await d.waitFor('error', (e) => e.code === 'forbidden' && e.ref === 'queue:support');
+    await memory.close();
+  });
+
   it('closes every connection of a signed-out session with signed_out', async () => {
     const { id, token } = await user('bye');
     const a = await connected(token);

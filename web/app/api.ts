@@ -26,8 +26,11 @@ export type Role = ApiUser['role'];
 export type Availability = 'online' | 'away';
 export type ConversationStatus = ConversationView['status'];
 
+export type AccountStatus = 'active' | 'suspended' | 'deleted';
+
 /** A user as the admin's list shows them. */
 export interface AdminUser extends ApiUser {
+  status: AccountStatus;
   createdAt: number;
 }
 
@@ -84,6 +87,10 @@ export interface Api {
   updateSite(id: string, body: Partial<SiteBody>): Promise<ApiResult<{ site: SiteView }>>;
   users(): Promise<ApiResult<{ users: AdminUser[] }>>;
   setRole(id: string, role: Role): Promise<ApiResult<{ user: AdminUser }>>;
+  /** Suspends an account (its connections close at once) or lifts the suspension. */
+  setStatus(id: string, status: 'active' | 'suspended'): Promise<ApiResult<{ user: AdminUser }>>;
+  /** Deletes an account for good; its messages stay. */
+  deleteUser(id: string): Promise<ApiResult<null>>;
 
   // The agent console (agents and admins).
   conversations(
@@ -178,6 +185,8 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     updateSite: (id, body) => call('PATCH', `/api/admin/sites/${encodeURIComponent(id)}`, body),
     users: () => call('GET', '/api/admin/users'),
     setRole: (id, role) => call('PATCH', `/api/admin/users/${encodeURIComponent(id)}`, { role }),
+    setStatus: (id, status) => call('PUT', `/api/admin/users/${encodeURIComponent(id)}/status`, { status }),
+    deleteUser: (id) => call('DELETE', `/api/admin/users/${encodeURIComponent(id)}`),
     conversations: (status) =>
       call('GET', `/api/support/conversations${status ? `?status=${encodeURIComponent(status)}` : ''}`),
     conversation: (id) => call('GET', conv(id)),

@@ -9,7 +9,7 @@
 import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js';
 import type { FallbackCode } from '../client/index.js';
 import type { LabTransport } from '../lab/run-lab.js';
-import type { ConversationStatus, Role } from './api.js';
+import type { AccountStatus, ConversationStatus, Role } from './api.js';
 import type { SnippetAttribute } from './components/EmbedSnippet.js';
 
 export const LANGS = ['en', 'zh-CN'] as const;
@@ -24,6 +24,8 @@ export type RefusalCode = Extract<
 >;
 export const isRefusal = (code: string): code is RefusalCode =>
   ['rate_limited', 'setup_code_required', 'bad_host', 'bad_origin', 'request_timeout'].includes(code);
+/** Closes after which the SPA goes to the sign-in page and says why. */
+export type SessionEnd = 'signed_out' | 'account_suspended' | 'account_deleted';
 
 const englishMeanings: Meanings = {
   ...(Object.fromEntries(
@@ -374,6 +376,32 @@ const en = {
   makeAgentLabel: (name: string) => `Make ${name} an agent`,
   removeAgent: 'Remove agent role',
   removeAgentLabel: (name: string) => `Remove ${name}’s agent role`,
+  accountStatusName: { active: 'Active', suspended: 'Suspended', deleted: 'Deleted' } as Record<
+    AccountStatus,
+    string
+  >,
+  suspend: 'Suspend',
+  suspendLabel: (name: string) => `Suspend ${name}: they are signed out everywhere and cannot sign in`,
+  unsuspend: 'Lift suspension',
+  unsuspendLabel: (name: string) => `Lift ${name}’s suspension`,
+  deleteUser: 'Delete',
+  deleteUserLabel: (name: string) => `Delete ${name}’s account`,
+  deleteForGood: 'Delete for good',
+  confirmDelete: (name: string) =>
+    `Delete ${name}? They are signed out everywhere and can never sign in again. Their messages stay, under the name they had.`,
+  /** Shown on the sign-in page when the server ended the session. */
+  sessionEnded: {
+    signed_out: 'You were signed out (on this or another device). Sign in again to continue.',
+    account_suspended: 'An admin suspended your account, so you were signed out. Ask an admin to lift it.',
+    account_deleted: 'An admin deleted your account, so you were signed out.',
+  } as Record<SessionEnd, string>,
+  /** Texts for error codes the server answers with, by code (the server's sentence is the fallback). */
+  errorMeaning: {
+    too_many_connections:
+      'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
+    account_suspended:
+      'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+  } as Record<string, string>,
 
   // transport lab
   lab: 'Transport lab',
@@ -498,6 +526,10 @@ const zh: Catalog = {
     heartbeat_timeout: '心跳超时，连接被判定已断开',
     signed_out: '此会话已退出登录',
     hello_timeout: '连接打开后未及时收到 hello 帧',
+    account_suspended: '管理员已停用此账号，连接已关闭',
+    account_deleted: '管理员已删除此账号，连接已关闭',
+    too_many_connections: '此账号打开的连接已达上限，稍后会自动重试',
+    idle_timeout: '在空闲时限内没有收到消息',
     unknown: '连接已关闭',
   },
 
@@ -758,6 +790,25 @@ const zh: Catalog = {
   makeAgentLabel: (name) => `把 ${name} 设为客服`,
   removeAgent: '取消客服身份',
   removeAgentLabel: (name) => `取消 ${name} 的客服身份`,
+  accountStatusName: { active: '正常', suspended: '已停用', deleted: '已删除' },
+  suspend: '停用',
+  suspendLabel: (name) => `停用 ${name}：其所有设备都会退出登录，且无法再登录`,
+  unsuspend: '恢复',
+  unsuspendLabel: (name) => `恢复 ${name} 的账号`,
+  deleteUser: '删除',
+  deleteUserLabel: (name) => `删除 ${name} 的账号`,
+  deleteForGood: '永久删除',
+  confirmDelete: (name) =>
+    `删除 ${name}？其所有设备都会退出登录，且再也无法登录。其消息会保留，显示原来的名字。`,
+  sessionEnded: {
+    signed_out: '你已退出登录（在本设备或其他设备上）。请重新登录以继续。',
+    account_suspended: '管理员已停用你的账号，你已退出登录。请联系管理员恢复。',
+    account_deleted: '管理员已删除你的账号，你已退出登录。',
+  },
+  errorMeaning: {
+    too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
+    account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
+  },
 
   lab: '传输实验室',
   labIntro:

@@ -290,8 +290,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       onMessage: (data) => {
         if (live()) this.onMessage(data);
       },
-      onClose: (code, reason) => {
-        if (live()) this.onClose(code, reason);
+      onClose: (code, reason, retryAfterMs) => {
+        if (live()) this.onClose(code, reason, retryAfterMs);
       },
     });
     this.transport = transport;
@@ -402,11 +402,16 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.scheduleRetry(name, reason);
   }
 
-  private onClose(code: number, reason: string): void {
+  private onClose(code: number, reason: string, retryAfterMs?: number): void {
     const name = this.transport?.name ?? 'websocket';
     const beforeWelcome = this.current.status === 'connecting';
     this.teardown();
     const info = closeInfo(code);
+    if (info.name === 'too_many_connections') {
+      // A cap, not a blocked transport: neither fall back nor switch; wait, then try the same way.
+      this.scheduleRetry(name, reason || CloseCode.too_many_connections.meaning, retryAfterMs);
+      return;
+    }
     if (this.mode === 'auto' && beforeWelcome && info.recovery === 'retry') {
       if (name === 'websocket' && ++this.wsEarlyCloses >= 2) {
         this.fallBack({ code: 'websocket_blocked', why: 'WebSocket blocked' });
@@ -429,9 +434,10 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.scheduleRetry(name, reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`));
   }
 
-  private scheduleRetry(transport: TransportName, reason: string): void {
+  /** `atLeastMs`: the server asked for this long first (a cap's Retry-After). */
+  private scheduleRetry(transport: TransportName, reason: string, atLeastMs = 0): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.failures, this.backoff, this.random);
+    const delay = Math.max(atLeastMs, backoffDelay(this.failures, this.backoff, this.random));
     this.failures++;
     this.setState({
       status: 'reconnecting',

@@ -6,6 +6,7 @@
  * its outbox, and cursors make a lost answer harmless.
  */
 import * as v from 'valibot';
+import { CloseCode } from '../../shared/codes.js';
 import { type ClientFrame, PollAnswer } from '../../shared/protocol.js';
 import { anySignal, timeoutSignal } from './signals.js';
 import type { ClientTransport, TransportFactory } from './transport.js';
@@ -40,8 +41,16 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 
 /** Maps an HTTP failure onto the close codes the client already understands. */
 function closeFor(status: number): number {
-  if (status === 401 || status === 403) return 4002; // unauthorized: terminal
+  if (status === 401 || status === 403) return CloseCode.unauthorized.code; // terminal
+  // A connection cap: retry, but only after backing off (and never by falling back).
+  if (status === 429) return CloseCode.too_many_connections.code;
   return 1006; // anything else: the link failed, retry
+}
+
+/** Retry-After in seconds (the only form the server sends), as ms; undefined when absent. */
+function retryAfterOf(res: Response): number | undefined {
+  const seconds = Number(res.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : undefined;
 }
 
 export function pollingTransport(options: PollingOptions): TransportFactory {
@@ -56,11 +65,11 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
     let sending = false;
     const all = new AbortController();
 
-    const fail = (code: number, reason: string) => {
+    const fail = (code: number, reason: string, retryAfterMs?: number) => {
       if (closed) return;
       closed = true;
       all.abort();
-      handlers.onClose(code, reason);
+      handlers.onClose(code, reason, retryAfterMs);
     };
 
     /** The first poll, and the first after the streams changed, must not be held. */
@@ -88,7 +97,10 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         } catch {
           // not JSON: keep the status line
         }
-        throw Object.assign(new Error(reason), { code: closeFor(res.status) });
+        throw Object.assign(new Error(reason), {
+          code: closeFor(res.status),
+          retryAfterMs: retryAfterOf(res),
+        });
       }
       const parsed = v.safeParse(PollAnswer, await res.json());
       if (!parsed.success) throw new Error(`not a poll answer: ${parsed.issues[0].message}`);
@@ -111,6 +123,11 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         return true;
       }
       return false;
+    };
+
+    const retryAfterHint = (err: unknown): number | undefined => {
+      const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
+      return typeof ms === 'number' ? ms : undefined;
     };
 
     const errorClose = (err: unknown): [number, string] => {
@@ -155,7 +172,7 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
             continue;
           }
           const [code, reason] = errorClose(err);
-          fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason);
+          fail(code, code === 1006 ? `long-poll failed: ${reason}` : reason, retryAfterHint(err));
           return;
         }
         // Only the streams this answer caught up: a stream added since gets a snapshot, as news.
@@ -179,7 +196,7 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         deliver(await request('/api/poll/send', [...hello, ...batch], all.signal));
       } catch (err) {
         const [code, reason] = errorClose(err);
-        fail(code, code === 1006 ? `sending failed: ${reason}` : reason);
+        fail(code, code === 1006 ? `sending failed: ${reason}` : reason, retryAfterHint(err));
         return;
       } finally {
         sending = false;

@@ -14,7 +14,12 @@ export interface ConnectionStatusProps {
   onReload(): void;
 }
 
-const SIGN_IN_CODES: ReadonlySet<number> = new Set([CloseCode.unauthorized.code, CloseCode.signed_out.code]);
+const SIGN_IN_CODES: ReadonlySet<number> = new Set([
+  CloseCode.unauthorized.code,
+  CloseCode.signed_out.code,
+  CloseCode.account_suspended.code,
+  CloseCode.account_deleted.code,
+]);
 
 export function ConnectionStatus({ connection, t, onSignInAgain, onReload }: ConnectionStatusProps) {
   const state = connection.state.value;

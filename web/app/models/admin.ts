@@ -26,6 +26,8 @@ export interface Sites extends RemoteList<SiteView> {
 
 export interface Users extends RemoteList<AdminUser> {
   setRole(id: string, role: Role): Promise<ApiResult<{ user: AdminUser }>>;
+  setStatus(id: string, status: 'active' | 'suspended'): Promise<ApiResult<{ user: AdminUser }>>;
+  remove(id: string): Promise<ApiResult<null>>;
 }
 
 export interface AdminModels {
@@ -95,6 +97,16 @@ export function createAdminModels(api: Api): AdminModels {
       ...usersList,
       async setRole(id, role) {
         const result = await api.setRole(id, role);
+        await usersList.refresh();
+        return result;
+      },
+      async setStatus(id, status) {
+        const result = await api.setStatus(id, status);
+        await usersList.refresh();
+        return result;
+      },
+      async remove(id) {
+        const result = await api.deleteUser(id);
         await usersList.refresh();
         return result;
       },

@@ -3,6 +3,7 @@
  * signed-in workspace when there is one.
  */
 import { effect, type ReadonlySignal, signal, untracked } from '@preact/signals';
+import { closeInfo } from '../../../shared/codes.js';
 import { type Api, createApi } from '../api.js';
 import { hasWebSocket, transportFromQuery } from './connection.js';
 import { createLocale, type Locale } from './locale.js';
@@ -71,6 +72,21 @@ export function createAppModel(win: Window): AppModel {
     win.document.title = locale.t.value.documentTitle(unread);
   });
 
+  // NOTE: suspended or deleted: the client has stopped (terminal close) and this account can do
+  // nothing any more, so go to the sign-in page and say why there. (Signed out, the page stays
+  // with the reason and a "Sign in again" button: signing in again is all it takes.)
+  effect(() => {
+    const state = workspace.value?.connection.state.value;
+    if (state?.status !== 'offline') return;
+    const name = closeInfo(state.code).name;
+    if (name !== 'account_suspended' && name !== 'account_deleted') return;
+    untracked(() => {
+      closeWorkspace();
+      session.lost(name);
+      router.navigate('/login');
+    });
+  });
+
   // Any navigation closes the drawer: picking a room is the end of what it was opened for.
   effect(() => {
     void router.route.value;
@@ -97,8 +113,10 @@ export function createAppModel(win: Window): AppModel {
       router.navigate('/login');
     },
     signInAgain() {
+      const state = workspace.peek()?.connection.state.peek();
+      const signedOut = state?.status === 'offline' && closeInfo(state.code).name === 'signed_out';
       closeWorkspace();
-      session.lost();
+      session.lost(signedOut ? 'signed_out' : undefined);
       router.navigate('/login');
     },
   };

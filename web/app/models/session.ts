@@ -2,6 +2,7 @@
 import { type ReadonlySignal, signal } from '@preact/signals';
 import type { ApiUser } from '../../../shared/api.js';
 import type { Api, ApiResult } from '../api.js';
+import type { SessionEnd } from '../i18n.js';
 
 export interface Session {
   /** undefined while the first check runs. */
@@ -15,14 +16,20 @@ export interface Session {
     setupCode?: string,
   ): Promise<ApiResult<unknown>>;
   signOut(): Promise<void>;
-  /** The server said the session is gone (the socket closed with unauthorized or signed_out). */
-  lost(): void;
+  /**
+   * The server said the session is gone (the socket closed with unauthorized, signed_out, or the
+   * account was suspended or deleted): `why`, shown on the sign-in page until the next sign-in.
+   */
+  lost(why?: SessionEnd): void;
+  readonly endedBy: ReadonlySignal<SessionEnd | null>;
 }
 
 export function createSession(api: Api): Session {
   const user = signal<ApiUser | null | undefined>(undefined);
+  const endedBy = signal<SessionEnd | null>(null);
   return {
     user,
+    endedBy,
     async check() {
       const result = await api.me();
       // Any failure (401, or no answer at all) shows the sign-in form, which reports its own errors.
@@ -34,14 +41,18 @@ export function createSession(api: Api): Session {
         password,
         ...(setupCode ? { setupCode } : {}),
       });
-      if (result.ok) user.value = result.value.user;
+      if (result.ok) {
+        endedBy.value = null;
+        user.value = result.value.user;
+      }
       return result;
     },
     async signOut() {
       await api.logout();
       user.value = null;
     },
-    lost() {
+    lost(why) {
+      endedBy.value = why ?? null;
       user.value = null;
     },
   };

@@ -1,7 +1,8 @@
 /**
  * Agents, for admins: every account with its role; a user can be made an agent (who then sees
  * the support console) and an agent a user again. Admins can do everything agents can, and an
- * admin cannot take away their own role. Anyone else is told who may use the page.
+ * admin cannot take away their own role. An account can be suspended (and the suspension lifted)
+ * or deleted; both sign it out everywhere at once. Anyone else is told who may use the page.
  */
 import { useSignal } from '@preact/signals';
 import { useEffect, useId, useMemo } from 'preact/hooks';
@@ -34,14 +35,24 @@ function UserRow({
 }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
-  const setRole = async (role: Role) => {
+  const run = async (change: () => Promise<{ ok: boolean; message?: string }>) => {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
-    const result = await users.setRole(user.id, role);
+    const result = await change();
     busy.value = false;
     if (!result.ok) error.value = result.message || t.networkError;
   };
+  const setRole = (role: Role) => run(() => users.setRole(user.id, role));
+  const setStatus = (status: 'active' | 'suspended') => run(() => users.setStatus(user.id, status));
+  // NOTE: asked in the row, not with confirm(): a dialog would block the page (and its socket).
+  const confirming = useSignal(false);
+  const remove = () => {
+    confirming.value = false;
+    void run(() => users.remove(user.id));
+  };
+  const live = user.status !== 'deleted';
+  const me = user.id === meId;
   return (
     <li class="user-row" data-user={user.username}>
       <div class="user-row-main">
@@ -50,10 +61,13 @@ function UserRow({
           {user.id === meId && <span class="muted"> {t.you}</span>}
         </span>
         <span class={`role-pill role-${user.role}`}>{t.roleName[user.role]}</span>
+        {user.status !== 'active' && (
+          <span class={`status-pill status-${user.status}`}>{t.accountStatusName[user.status]}</span>
+        )}
         <span class="user-row-date muted">{t.joined(formatDate(user.createdAt))}</span>
       </div>
       <div class="user-row-actions">
-        {user.role === 'user' && (
+        {live && user.role === 'user' && (
           <button
             type="button"
             class="button small"
@@ -64,7 +78,7 @@ function UserRow({
             {t.makeAgent}
           </button>
         )}
-        {user.role === 'agent' && (
+        {live && user.role === 'agent' && (
           <button
             type="button"
             class="button small danger-ghost"
@@ -75,7 +89,60 @@ function UserRow({
             {t.removeAgent}
           </button>
         )}
+        {live && !me && user.status === 'active' && (
+          <button
+            type="button"
+            class="button small danger-ghost"
+            disabled={busy.value}
+            aria-label={t.suspendLabel(user.username)}
+            onClick={() => setStatus('suspended')}
+          >
+            {t.suspend}
+          </button>
+        )}
+        {live && !me && user.status === 'suspended' && (
+          <button
+            type="button"
+            class="button small"
+            disabled={busy.value}
+            aria-label={t.unsuspendLabel(user.username)}
+            onClick={() => setStatus('active')}
+          >
+            {t.unsuspend}
+          </button>
+        )}
+        {live && !me && (
+          <button
+            type="button"
+            class="button small danger-ghost"
+            disabled={busy.value}
+            aria-label={t.deleteUserLabel(user.username)}
+            aria-expanded={confirming.value}
+            onClick={() => {
+              confirming.value = !confirming.value;
+            }}
+          >
+            {t.deleteUser}
+          </button>
+        )}
       </div>
+      {confirming.value && (
+        <div class="user-row-confirm">
+          <p>{t.confirmDelete(user.username)}</p>
+          <button type="button" class="button small danger" disabled={busy.value} onClick={remove}>
+            {t.deleteForGood}
+          </button>{' '}
+          <button
+            type="button"
+            class="button small"
+            onClick={() => {
+              confirming.value = false;
+            }}
+          >
+            {t.cancel}
+          </button>
+        </div>
+      )}
       {error.value && (
         <p class="form-error" role="alert">
           {error.value}

@@ -38,7 +38,7 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
           ? t.networkError
           : isRefusal(result.code)
             ? t.refusal[result.code]
-            : result.message;
+            : (t.errorMeaning[result.code] ?? result.message);
       return;
     }
     const route = app.router.route.peek().name;
@@ -57,6 +57,11 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
         </p>
         <p class="tagline">{t.tagline}</p>
         <h1 id={`${id}-title`}>{isLogin ? t.signIn : t.register}</h1>
+        {app.session.endedBy.value && (
+          <p class="form-error session-ended" role="alert" data-why={app.session.endedBy.value}>
+            {t.sessionEnded[app.session.endedBy.value]}
+          </p>
+        )}
         <form class="stack" onSubmit={onSubmit}>
           <div class="field">
             <label for={`${id}-username`}>{t.username}</label>
