@@ -6,7 +6,7 @@
  * const t = catalogs['zh-CN'];
  * t.typing(['alice']); // "alice 正在输入…"
  */
-import { CloseCode, type CloseName } from '../../shared/codes.js';
+import { CloseCode, type CloseName, type ErrorCode } from '../../shared/codes.js';
 import type { FallbackCode } from '../client/index.js';
 import type { LabTransport } from '../lab/run-lab.js';
 import type { ConversationStatus, Role } from './api.js';
@@ -48,6 +48,17 @@ const en = {
   needAccount: 'New here?',
   haveAccount: 'Already have an account?',
   signedInAs: (name: string) => `Signed in as ${name}`,
+
+  // names and titles: what shared/text-rules.ts refuses (checked before sending), and the codes
+  // the server answers with
+  invisibleIn: (field: string, codePoint: string) =>
+    `${field} contains an invisible or text-direction character (${codePoint}); remove it.`,
+  controlIn: (field: string, codePoint: string) =>
+    `${field} contains a control character (${codePoint}), such as a line break; remove it.`,
+  errorCode: {
+    username_confusable: 'This username looks too much like an existing one. Pick another.',
+    invisible_character: 'Remove the invisible, text-direction or control character and try again.',
+  } as Partial<Record<ErrorCode, string>>,
 
   // connection
   connection: 'Connection',
@@ -438,6 +449,13 @@ const zh: Catalog = {
   needAccount: '还没有账号？',
   haveAccount: '已有账号？',
   signedInAs: (name) => `已登录：${name}`,
+
+  invisibleIn: (field, codePoint) => `${field}包含不可见字符或文字方向控制字符（${codePoint}），请删除。`,
+  controlIn: (field, codePoint) => `${field}包含控制字符（${codePoint}，例如换行），请删除。`,
+  errorCode: {
+    username_confusable: '这个用户名与已有的用户名过于相似，请换一个。',
+    invisible_character: '请删除其中的不可见字符、文字方向控制字符或控制字符后重试。',
+  },
 
   connection: '连接',
   connecting: '正在连接…',

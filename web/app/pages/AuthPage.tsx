@@ -1,9 +1,13 @@
-/** Sign in and create an account: one form, two modes, the server's words on failure. */
+/**
+ * Sign in and create an account: one form, two modes. A new username's invisible characters are
+ * named before sending; the server's words (or the catalog's, for codes it knows) on failure.
+ */
 import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { Link } from '../components/Link.js';
 import type { AppModel } from '../models/app.js';
+import { apiErrorText, usernameError } from '../text-errors.js';
 
 export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'register' }) {
   const t = app.locale.t.value;
@@ -17,12 +21,18 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (busy.value) return;
+    const t = app.locale.t.peek();
+    const local = isLogin ? null : usernameError(t, username.value);
+    if (local) {
+      error.value = local;
+      return;
+    }
     busy.value = true;
     error.value = null;
     const result = await app.session.signIn(mode, username.value, password.value);
     busy.value = false;
     if (!result.ok) {
-      error.value = result.code === 'network' ? app.locale.t.peek().networkError : result.message;
+      error.value = result.code === 'network' ? t.networkError : apiErrorText(t, result);
       return;
     }
     const route = app.router.route.peek().name;
