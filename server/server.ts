@@ -55,6 +55,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : openSqliteStorage({
         file: join(config.dataDir, 'switchboard.db'),
         synchronous: config.sqliteSynchronous,
+        log,
       });
   log.info('storage.open', { engine: storage.name, ...(await storage.describe()) });
   await seed(storage, log);

@@ -6,6 +6,7 @@ import * as v from 'valibot';
 import type { ErrorCode } from './codes.js';
 import { Limits, utf8Bytes } from './limits.js';
 import type { JobFrame, LogFrame } from './protocol.js';
+import { forbiddenTextChar, textProblem } from './text-rules.js';
 
 const byteLimit = (field: string, limit: number) =>
   v.check(
@@ -13,6 +14,19 @@ const byteLimit = (field: string, limit: number) =>
     (issue: v.CheckIssue<string>) =>
       `${field} is ${utf8Bytes(String(issue.input))} bytes; the limit is ${limit}`,
   );
+
+/** One function for every name and title check, so `issueCode` can tell its failures apart. */
+const cleanText = (s: string): boolean => forbiddenTextChar(s) === null;
+/** No invisible, text-direction or control character (shared/text-rules.ts) in a name or title. */
+const visibleText = (field: string) =>
+  v.check(cleanText, (issue: v.CheckIssue<string>) => textProblem(field, String(issue.input)) ?? field);
+
+/** The API code for a body that failed its schema: `invisible_character` for a name or title
+ * holding one, `invalid_request` for anything else. */
+export function issueCode(issue: v.BaseIssue<unknown>): ErrorCode {
+  const requirement = (issue as { requirement?: unknown }).requirement;
+  return issue.type === 'check' && requirement === cleanText ? 'invisible_character' : 'invalid_request';
+}
 
 export const CredentialsBody = v.object({
   username: v.string('username must be a string'),
@@ -32,6 +46,7 @@ export const CreateRoomBody = v.object({
     v.trim(),
     v.nonEmpty('room title is empty'),
     byteLimit('room title', Limits.roomTitleBytes),
+    visibleText('room title'),
   ),
   topic: v.optional(
     v.pipe(v.string('topic must be a string'), v.trim(), byteLimit('topic', Limits.roomTopicBytes)),
@@ -268,6 +283,7 @@ export const CreateSiteBody = v.object({
     v.trim(),
     v.nonEmpty('name the site'),
     byteLimit('name', 100),
+    visibleText('site name'),
   ),
   allowedOrigins: v.pipe(
     v.array(OriginPattern, 'allowedOrigins must be a list'),
@@ -325,7 +341,12 @@ export const CannedBody = v.object({
   text: v.pipe(v.string(), v.trim(), v.nonEmpty('the reply is empty'), byteLimit('the reply', 4000)),
 });
 
-const VisitorName = v.pipe(v.string('name must be a string'), v.trim(), byteLimit('name', 100));
+const VisitorName = v.pipe(
+  v.string('name must be a string'),
+  v.trim(),
+  byteLimit('name', 100),
+  visibleText('name'),
+);
 
 const Email = v.pipe(
   v.string('email must be a string'),

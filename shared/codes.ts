@@ -38,6 +38,14 @@ export const ErrorCode = {
   unauthorized: { recovery: 'terminal', meaning: 'sign in first (no valid session)' },
   invalid_credentials: { recovery: 'terminal', meaning: 'the username or password is wrong' },
   username_taken: { recovery: 'terminal', meaning: 'another account has this username' },
+  username_confusable: {
+    recovery: 'terminal',
+    meaning: 'the username looks like an existing one (Unicode confusables); pick another',
+  },
+  invisible_character: {
+    recovery: 'terminal',
+    meaning: 'a name or title holds an invisible, bidi or control character; the message says which',
+  },
   bad_origin: {
     recovery: 'terminal',
     meaning: 'the request came from a page whose origin is not allowed',

@@ -93,7 +93,10 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       const body = await readJson(c, CredentialsBody);
       if (!body.ok) return body.response;
       const name = checkUsername(body.value.username);
-      if (!name.ok) return apiError(c, 400, 'invalid_request', name.message);
+      if (!name.ok) {
+        const code = name.reason === 'invisible' ? 'invisible_character' : 'invalid_request';
+        return apiError(c, 400, code, name.message);
+      }
       // After the cheap checks (a typo does not spend a token), before the costly hash.
       const ip = ipOf(c, deps.trustProxy);
       const limited = await throttle(c, deps, [
@@ -111,10 +114,20 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
       const created = await storage.createUser({
         username: name.username,
         usernameKey: name.key,
+        usernameSkeletons: name.skeletons,
         passwordHash,
       });
       if (created.status === 'taken') {
         return apiError(c, 409, 'username_taken', `the username "${name.username}" is taken; pick another`);
+      }
+      if (created.status === 'confusable') {
+        // NOTE: the existing name is not echoed back: "too similar" is all a stranger needs.
+        return apiError(
+          c,
+          409,
+          'username_confusable',
+          `the username "${name.username}" looks too much like an existing one; pick another`,
+        );
       }
       hasAccounts = true;
       await storage.joinRoom(DEFAULT_ROOM_ID, created.user.id);

@@ -3,7 +3,7 @@ import type { HttpBindings } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as v from 'valibot';
-import type { ApiErrorBody } from '../../shared/api.js';
+import { type ApiErrorBody, issueCode } from '../../shared/api.js';
 import type { ErrorCode } from '../../shared/codes.js';
 import { nestingMessage, nestingOverLimit } from '../../shared/json-depth.js';
 import { Limits } from '../../shared/limits.js';
@@ -74,7 +74,7 @@ export async function readJson<S extends v.GenericSchema>(
     const path = issue.path?.map((p) => String(p.key)).join('.');
     return {
       ok: false,
-      response: apiError(c, 400, 'invalid_request', path ? `${path}: ${issue.message}` : issue.message),
+      response: apiError(c, 400, issueCode(issue), path ? `${path}: ${issue.message}` : issue.message),
     };
   }
   return { ok: true, value: result.output };

@@ -4,9 +4,16 @@
  * have run; each runs in its own transaction at start-up, under an advisory lock so that processes
  * starting together migrate once. Append new migrations; never edit a released one.
  */
+import type { PoolClient } from 'pg';
+import type { Logger } from '../log.js';
 import { sharedMigrations } from './schema-shared.js';
+import { logCollisions, planSkeletons } from './username-skeletons.js';
 
-export const postgresMigrations: readonly string[] = [
+/** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
+ * transaction either way. */
+export type PostgresMigration = string | ((client: PoolClient, log: Logger | undefined) => Promise<void>);
+
+export const postgresMigrations: readonly PostgresMigration[] = [
   `
   CREATE TABLE users (
     id            TEXT PRIMARY KEY,
@@ -68,4 +75,23 @@ export const postgresMigrations: readonly string[] = [
   // v5 (PostgreSQL v4): an account status. Suspended and deleted accounts sign in nowhere and
   // their sessions stop resolving; a deleted account's row stays for the log's sake.
   `ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';`,
+  // v5: no two accounts share a confusable skeleton (auth/confusables.ts): one row per skeleton.
+  async (client, log) => {
+    await client.query(`
+      CREATE TABLE username_skeletons (
+        skeleton TEXT PRIMARY KEY,
+        user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE
+      );
+      CREATE INDEX username_skeletons_by_user ON username_skeletons(user_id);
+    `);
+    const { rows } = await client.query<{ id: string; username: string }>(
+      'SELECT id, username FROM users ORDER BY created_at, id COLLATE "C"',
+    );
+    const plan = planSkeletons(rows);
+    await client.query(
+      'INSERT INTO username_skeletons (skeleton, user_id) SELECT * FROM unnest($1::text[], $2::text[])',
+      [plan.rows.map((r) => r.skeleton), plan.rows.map((r) => r.userId)],
+    );
+    logCollisions(log, plan.collisions);
+  },
 ];

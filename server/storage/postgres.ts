@@ -12,7 +12,7 @@
 import { DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
 import { randomId } from '../ids.js';
 import { errorText, type Logger } from '../log.js';
-import { postgresMigrations } from './postgres-schema.js';
+import { type PostgresMigration, postgresMigrations } from './postgres-schema.js';
 import { postgresSupport } from './postgres-support.js';
 import {
   type ApiKeyRow,
@@ -126,6 +126,11 @@ const sql = {
     SELECT $1, $2, $3, $4, CASE WHEN EXISTS (SELECT 1 FROM users) THEN 'user' ELSE 'admin' END, $5
     ON CONFLICT (username_key) DO NOTHING
     RETURNING role`,
+  // Under the users lock, so no sign-up can add a skeleton between this look and the insert; the
+  // primary key would refuse it anyway.
+  skeletonTaken: 'SELECT 1 AS one FROM username_skeletons WHERE skeleton = ANY($1::text[]) LIMIT 1',
+  insertSkeletons:
+    'INSERT INTO username_skeletons (skeleton, user_id) SELECT DISTINCT unnest($1::text[]), $2::text',
   userByKey: 'SELECT * FROM users WHERE username_key = $1',
   userById: 'SELECT * FROM users WHERE id = $1',
   insertSession: `
@@ -212,7 +217,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
   pool.on('error', (err) => options.log?.warn('postgres_idle_connection_error', { error: errorText(err) }));
 
   try {
-    await migrate(pool, schema);
+    await migrate(pool, schema, options.log);
   } catch (err) {
     await pool.end().catch(() => {});
     throw startError(options.url, err);
@@ -365,6 +370,11 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     async createUser(input) {
       return transaction(async (client) => {
         await client.query(sql.lockUsers);
+        if ((await client.query(sql.userByKey, [input.usernameKey])).rowCount)
+          return { status: 'taken' as const };
+        if ((await client.query(sql.skeletonTaken, [input.usernameSkeletons])).rowCount) {
+          return { status: 'confusable' as const };
+        }
         const id = randomId();
         const createdAt = Date.now();
         const { rows: inserted } = await client.query<{ role: Role }>(sql.insertUser, [
@@ -376,6 +386,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         ]);
         const role = inserted[0]?.role;
         if (role === undefined) return { status: 'taken' as const };
+        await client.query(sql.insertSkeletons, [input.usernameSkeletons, id]);
         return {
           status: 'created' as const,
           user: { id, username: input.username, role, status: 'active' as const, createdAt },
@@ -541,7 +552,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
  * transaction, holding a session advisory lock so that processes starting together take turns:
  * the second finds the work done.
  */
-async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
+async function migrate(pool: Pool, schema: string | undefined, log: Logger | undefined): Promise<void> {
   const client = await pool.connect();
   try {
     const target =
@@ -565,7 +576,9 @@ async function migrate(pool: Pool, schema: string | undefined): Promise<void> {
     for (let version = current; version < postgresMigrations.length; version++) {
       await client.query('BEGIN');
       try {
-        await client.query(postgresMigrations[version] as string);
+        const migration = postgresMigrations[version] as PostgresMigration;
+        if (typeof migration === 'string') await client.query(migration);
+        else await migration(client, log);
         await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [
           version + 1,
           Date.now(),

@@ -1,10 +1,16 @@
 /**
  * Versioned migrations for SQLite. `PRAGMA user_version` records how many have run; each runs in
  * its own transaction at start-up. Append new migrations; never edit a released one.
+ * A migration is SQL, or a function for what SQL cannot compute (a Unicode skeleton, say).
  */
+import type Database from 'better-sqlite3';
+import type { Logger } from '../log.js';
 import { sharedMigrations } from './schema-shared.js';
+import { logCollisions, planSkeletons } from './username-skeletons.js';
 
-export const sqliteMigrations: readonly string[] = [
+export type SqliteMigration = string | ((db: Database.Database, log: Logger | undefined) => void);
+
+export const sqliteMigrations: readonly SqliteMigration[] = [
   `
   CREATE TABLE users (
     id            TEXT PRIMARY KEY,
@@ -90,4 +96,23 @@ export const sqliteMigrations: readonly string[] = [
   // v5 (PostgreSQL v4): an account status. Suspended and deleted accounts sign in nowhere and
   // their sessions stop resolving; a deleted account's row stays for the log's sake.
   `ALTER TABLE users ADD COLUMN status TEXT NOT NULL DEFAULT 'active';`,
+  // v6: no two accounts share a confusable skeleton (auth/confusables.ts): one row per skeleton.
+  (db, log) => {
+    db.exec(`
+      CREATE TABLE username_skeletons (
+        skeleton TEXT PRIMARY KEY,
+        user_id  TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE
+      ) WITHOUT ROWID;
+      CREATE INDEX username_skeletons_by_user ON username_skeletons(user_id);
+    `);
+    const users = db
+      .prepare<[], { id: string; username: string }>('SELECT id, username FROM users ORDER BY created_at, id')
+      .all();
+    const plan = planSkeletons(users);
+    const insert = db.prepare<[string, string]>(
+      'INSERT INTO username_skeletons (skeleton, user_id) VALUES (?, ?)',
+    );
+    for (const { skeleton, userId } of plan.rows) insert.run(skeleton, userId);
+    logCollisions(log, plan.collisions);
+  },
 ];

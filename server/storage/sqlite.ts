@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { randomId } from '../ids.js';
+import type { Logger } from '../log.js';
 import {
   type ApiKeyRow,
   type JobRow,
@@ -24,7 +25,7 @@ import {
   toUser,
   type UserRow,
 } from './rows.js';
-import { sqliteMigrations } from './sqlite-schema.js';
+import { type SqliteMigration, sqliteMigrations } from './sqlite-schema.js';
 import { sqliteSupport } from './sqlite-support.js';
 import type {
   AppendInput,
@@ -55,6 +56,8 @@ export interface SqliteOptions {
   /** A file path, or ':memory:' for tests. */
   file: string;
   synchronous?: SynchronousLevel;
+  /** Where migrations report what they could not settle alone (look-alike usernames kept). */
+  log?: Logger;
 }
 
 export function openSqliteStorage(options: SqliteOptions): Storage {
@@ -71,7 +74,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     throw new Error(`SQLite reports synchronous=${actual} after setting ${wanted}; refusing to start`);
   }
   try {
-    migrate(db);
+    migrate(db, options.log);
   } catch (err) {
     db.close();
     throw err;
@@ -122,6 +125,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
        VALUES (@id, @username, @usernameKey, @passwordHash, @role, @createdAt)`,
     ),
     userByKey: db.prepare<[string], UserRow>('SELECT * FROM users WHERE username_key = ?'),
+    skeletonTaken: db.prepare<[string], { one: number }>(
+      'SELECT 1 AS one FROM username_skeletons WHERE skeleton = ?',
+    ),
+    insertSkeleton: db.prepare<[string, string]>(
+      'INSERT INTO username_skeletons (skeleton, user_id) VALUES (?, ?)',
+    ),
     userById: db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
     insertSession: db.prepare(
       `INSERT INTO sessions (id, token_hash, user_id, expires_at, created_at)
@@ -218,8 +227,15 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     (q.unread.get(stream, readSeq, userId) as { n: number }).n;
 
   const createUserTx = db.transaction(
-    (input: { username: string; usernameKey: string; passwordHash: string }) => {
+    (input: {
+      username: string;
+      usernameKey: string;
+      usernameSkeletons: readonly string[];
+      passwordHash: string;
+    }) => {
       if (q.userByKey.get(input.usernameKey)) return { status: 'taken' as const };
+      if (input.usernameSkeletons.some((s) => q.skeletonTaken.get(s)))
+        return { status: 'confusable' as const };
       const first = (q.countUsers.get() as { n: number }).n === 0;
       const user = {
         id: randomId(),
@@ -230,6 +246,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       };
       const { status: _status, ...columns } = user;
       q.insertUser.run({ ...columns, usernameKey: input.usernameKey, passwordHash: input.passwordHash });
+      for (const skeleton of new Set(input.usernameSkeletons)) q.insertSkeleton.run(skeleton, user.id);
       return { status: 'created' as const, user };
     },
   );
@@ -413,7 +430,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   return storage;
 }
 
-function migrate(db: Database.Database): void {
+function migrate(db: Database.Database, log: Logger | undefined): void {
   const current = Number(db.pragma('user_version', { simple: true }));
   if (current > sqliteMigrations.length) {
     throw new Error(
@@ -423,7 +440,9 @@ function migrate(db: Database.Database): void {
   }
   for (let version = current; version < sqliteMigrations.length; version++) {
     db.transaction(() => {
-      db.exec(sqliteMigrations[version] as string);
+      const migration = sqliteMigrations[version] as SqliteMigration;
+      if (typeof migration === 'string') db.exec(migration);
+      else migration(db, log);
       db.pragma(`user_version = ${version + 1}`);
     })();
   }

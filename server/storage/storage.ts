@@ -114,12 +114,19 @@ export interface ReadStore {
 }
 
 export interface UserStore {
-  /** The first user ever created is an admin; checked in the same transaction as the insert. */
+  /**
+   * The first user ever created is an admin; checked in the same transaction as the insert.
+   * The key is unique, and so is each of the confusable skeletons (a primary key: concurrent
+   * sign-ups from several processes cannot both win): `taken` when the key is, else `confusable`
+   * when any skeleton belongs to another account. Computing them is the caller's job
+   * (auth/username.ts).
+   */
   createUser(input: {
     username: string;
     usernameKey: string;
+    usernameSkeletons: readonly string[];
     passwordHash: string;
-  }): Promise<{ status: 'created'; user: User } | { status: 'taken' }>;
+  }): Promise<{ status: 'created'; user: User } | { status: 'taken' } | { status: 'confusable' }>;
   userByKey(usernameKey: string): Promise<UserWithSecret | null>;
   userById(id: string): Promise<User | null>;
   /**

@@ -8,6 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { usernameSkeletons } from '../../server/auth/confusables.js';
+import { createLogger } from '../../server/log.js';
 import { openPostgresStorage } from '../../server/storage/postgres.js';
 import { postgresMigrations } from '../../server/storage/postgres-schema.js';
 import type { AppendInput, AppendResult, Storage } from '../../server/storage/storage.js';
@@ -236,7 +238,12 @@ describe('PostgreSQL storage', () => {
 
     const results = await Promise.all(
       range(1, 12).map((i) =>
-        (i % 2 === 0 ? a : b).createUser({ username: `U${i}`, usernameKey: `u${i}`, passwordHash: 'h' }),
+        (i % 2 === 0 ? a : b).createUser({
+          username: `U${i}`,
+          usernameKey: `u${i}`,
+          usernameSkeletons: [`u${i}`],
+          passwordHash: 'h',
+        }),
       ),
     );
     const roles = results.map((r) => (r.status === 'created' ? r.user.role : 'taken'));
@@ -244,9 +251,101 @@ describe('PostgreSQL storage', () => {
     expect(roles.filter((role) => role === 'user')).toHaveLength(11);
 
     const same = await Promise.all(
-      [a, b, a, b].map((s) => s.createUser({ username: 'Dup', usernameKey: 'dup', passwordHash: 'h' })),
+      [a, b, a, b].map((s) =>
+        s.createUser({ username: 'Dup', usernameKey: 'dup', usernameSkeletons: ['dup'], passwordHash: 'h' }),
+      ),
     );
     expect(same.map((r) => r.status).sort()).toEqual(['created', 'taken', 'taken', 'taken']);
+  });
+
+  it('concurrent sign-ups of look-alikes from two processes: exactly one is created, the rest are confusable', async () => {
+    const schema = freshSchema();
+    const [a, b] = [await open(schema), await open(schema)] as [Storage, Storage];
+    // Six different keys, one skeleton: "admin" in Latin and Cyrillic letters, as the caller computes it.
+    const names = ['admin', '\u0430dmin', 'adm\u0456n', '\u0430dm\u0456n', 'ad\u043Cin', 'admi\u043F'];
+
+    const results = await Promise.all(
+      names.map((name, i) =>
+        (i % 2 === 0 ? a : b).createUser({
+          username: name,
+          usernameKey: name,
+          usernameSkeletons: ['admin'],
+          passwordHash: 'h',
+        }),
+      ),
+    );
+
+    expect(results.map((r) => r.status).sort()).toEqual([
+      'confusable',
+      'confusable',
+      'confusable',
+      'confusable',
+      'confusable',
+      'created',
+    ]);
+    expect(await a.listUsers()).toHaveLength(1);
+  });
+
+  it('the skeleton migration gives existing users theirs; of two look-alikes the older keeps the shared ones, both stay, and the pair is logged', async () => {
+    const schema = freshSchema();
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${pg.escapeIdentifier(schema)}`);
+      await admin.query(`SET search_path TO ${pg.escapeIdentifier(schema)}`);
+      await admin.query(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
+      );
+      const before = postgresMigrations.length - 1;
+      for (const [i, sql] of postgresMigrations.slice(0, before).entries()) {
+        await admin.query(sql as string);
+        await admin.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [i + 1]);
+      }
+      const user = `INSERT INTO users (id, username, username_key, password_hash, role, created_at)
+        VALUES ($1, $2, $3, 'h', 'user', $4)`;
+      await admin.query(user, ['u-b', 'admin', 'admin', 1000]);
+      await admin.query(user, ['u-a', '\u0430dmin', '\u0430dmin', 2000]);
+      await admin.query(user, ['u-c', 'Bob', 'bob', 3000]);
+    } finally {
+      await admin.end();
+    }
+
+    const lines: string[] = [];
+    const storage = await openPostgresStorage({
+      url,
+      schema,
+      log: createLogger('info', (line) => lines.push(line)),
+    });
+    opened.push(storage);
+
+    const check = new pg.Client({ connectionString: url });
+    await check.connect();
+    try {
+      const { rows } = await check.query(
+        `SELECT user_id AS id, skeleton FROM ${pg.escapeIdentifier(schema)}.username_skeletons
+         ORDER BY user_id COLLATE "C", skeleton COLLATE "C"`,
+      );
+      const own = (id: string, name: string) =>
+        usernameSkeletons(name)
+          .sort()
+          .map((skeleton) => ({ id, skeleton }));
+      // "аdmin" shares every skeleton with the older "admin", so it holds none.
+      expect(rows).toEqual([...own('u-b', 'admin'), ...own('u-c', 'Bob')]);
+    } finally {
+      await check.end();
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      / WARN storage\.username_lookalike_kept user=\u0430dmin id=u-a looksLike=admin olderId=u-b$/,
+    );
+    expect((await storage.userByKey('\u0430dmin'))?.id).toBe('u-a');
+    const lookalike = await storage.createUser({
+      username: '\u0430dm\u0456n',
+      usernameKey: '\u0430dm\u0456n',
+      usernameSkeletons: usernameSkeletons('\u0430dm\u0456n'),
+      passwordHash: 'h',
+    });
+    expect(lookalike).toEqual({ status: 'confusable' });
   });
 
   it('two processes opening one new schema at once both start, and the migrations run once', async () => {

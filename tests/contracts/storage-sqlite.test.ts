@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { usernameSkeletons } from '../../server/auth/confusables.js';
+import { createLogger, type Logger } from '../../server/log.js';
 import { openSqliteStorage } from '../../server/storage/sqlite.js';
 import { sqliteMigrations } from '../../server/storage/sqlite-schema.js';
 import type { Storage } from '../../server/storage/storage.js';
@@ -13,7 +15,7 @@ runStorageContract('sqlite (:memory:)', async () => openSqliteStorage({ file: ':
 describe('SQLite storage', () => {
   let dir: string;
   const opened: Storage[] = [];
-  const open = (options: { file: string; synchronous?: 'NORMAL' | 'FULL' }): Storage => {
+  const open = (options: { file: string; synchronous?: 'NORMAL' | 'FULL'; log?: Logger }): Storage => {
     const storage = openSqliteStorage(options);
     opened.push(storage);
     return storage;
@@ -31,7 +33,12 @@ describe('SQLite storage', () => {
     // A nested path: the directory is created on open.
     const file = join(dir, 'nested', 'switchboard.db');
     const first = open({ file });
-    const created = await first.createUser({ username: 'Alice', usernameKey: 'alice', passwordHash: 'h' });
+    const created = await first.createUser({
+      username: 'Alice',
+      usernameKey: 'alice',
+      usernameSkeletons: ['alice'],
+      passwordHash: 'h',
+    });
     if (created.status !== 'created') throw new Error('test setup: alice was taken');
     const alice = created.user;
     const sessionId = await first.createSession({
@@ -92,7 +99,12 @@ describe('SQLite storage', () => {
     expect(next?.entry.seq).toBe(3);
     expect(again).toEqual({ status: 'duplicate', entry: appended[0]?.entry });
     // The admin role was decided by the first user ever, not the first since reopening.
-    const bob = await second.createUser({ username: 'Bob', usernameKey: 'bob', passwordHash: 'h' });
+    const bob = await second.createUser({
+      username: 'Bob',
+      usernameKey: 'bob',
+      usernameSkeletons: ['bob'],
+      passwordHash: 'h',
+    });
     expect(bob.status === 'created' && bob.user.role).toBe('user');
   });
 
@@ -140,7 +152,7 @@ describe('SQLite storage', () => {
     const file = join(dir, 'v3.db');
     const db = new Database(file);
     db.pragma('journal_mode = WAL');
-    for (const sql of sqliteMigrations.slice(0, 3)) db.exec(sql);
+    for (const sql of sqliteMigrations.slice(0, 3)) db.exec(sql as string);
     db.pragma('user_version = 3');
     db.prepare("INSERT INTO streams (stream, head) VALUES ('room:a', 2)").run();
     const row = db.prepare(
@@ -169,6 +181,59 @@ describe('SQLite storage', () => {
     const log = check.prepare("SELECT sql FROM sqlite_master WHERE name = 'log'").get() as { sql: string };
     expect(log.sql).not.toMatch(/WITHOUT ROWID/);
     check.close();
+  });
+
+  it('v5 gives existing users their skeletons; of two look-alikes the older keeps the shared ones, both stay, and the pair is logged', async () => {
+    const file = join(dir, 'v4.db');
+    const db = new Database(file);
+    for (const sql of sqliteMigrations.slice(0, 4)) db.exec(sql as string);
+    db.pragma('user_version = 4');
+    const user = db.prepare(
+      `INSERT INTO users (id, username, username_key, password_hash, role, created_at)
+       VALUES (?, ?, ?, 'h', 'user', ?)`,
+    );
+    // Registered before the rule: "аdmin" (Cyrillic а) beside "admin", the look-alike first by id.
+    user.run('u-b', 'admin', 'admin', 1000);
+    user.run('u-a', '\u0430dmin', '\u0430dmin', 2000);
+    user.run('u-c', 'Bob', 'bob', 3000);
+    db.close();
+
+    const lines: string[] = [];
+    const storage = open({ file, log: createLogger('info', (line) => lines.push(line)) });
+
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteMigrations.length);
+    const rows = check
+      .prepare('SELECT user_id AS id, skeleton FROM username_skeletons ORDER BY user_id, skeleton')
+      .all();
+    check.close();
+    const own = (id: string, name: string) =>
+      usernameSkeletons(name)
+        .sort()
+        .map((skeleton) => ({ id, skeleton }));
+    // "аdmin" shares every skeleton with the older "admin", so it holds none.
+    expect(rows).toEqual([...own('u-b', 'admin'), ...own('u-c', 'Bob')]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      / WARN storage\.username_lookalike_kept user=\u0430dmin id=u-a looksLike=admin olderId=u-b$/,
+    );
+    // Both accounts still sign in; a new look-alike of either is refused.
+    expect((await storage.userByKey('\u0430dmin'))?.id).toBe('u-a');
+    expect((await storage.userByKey('admin'))?.id).toBe('u-b');
+    const lookalike = await storage.createUser({
+      username: '\u0430dm\u0456n',
+      usernameKey: '\u0430dm\u0456n',
+      usernameSkeletons: usernameSkeletons('\u0430dm\u0456n'),
+      passwordHash: 'h',
+    });
+    expect(lookalike).toEqual({ status: 'confusable' });
+    const carol = await storage.createUser({
+      username: 'carol',
+      usernameKey: 'carol',
+      usernameSkeletons: usernameSkeletons('carol'),
+      passwordHash: 'h',
+    });
+    expect(carol.status).toBe('created');
   });
 
   it('refuses a database whose schema is newer than this build, naming both versions', () => {

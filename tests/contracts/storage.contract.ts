@@ -33,6 +33,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       const result = await storage.createUser({
         username,
         usernameKey: username.toLowerCase(),
+        usernameSkeletons: [username.toLowerCase()],
         passwordHash: `hash-of-${username}`,
       });
       if (result.status !== 'created') throw new Error(`test setup: ${username} was taken`);
@@ -396,11 +397,22 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
 
     describe('users', () => {
       it('the first user ever created is an admin; every later one is a user', async () => {
-        const first = await storage.createUser({ username: 'Root', usernameKey: 'root', passwordHash: 'h1' });
-        const second = await storage.createUser({ username: 'Bob', usernameKey: 'bob', passwordHash: 'h2' });
+        const first = await storage.createUser({
+          username: 'Root',
+          usernameKey: 'root',
+          usernameSkeletons: ['root'],
+          passwordHash: 'h1',
+        });
+        const second = await storage.createUser({
+          username: 'Bob',
+          usernameKey: 'bob',
+          usernameSkeletons: ['bob'],
+          passwordHash: 'h2',
+        });
         const third = await storage.createUser({
           username: 'Carol',
           usernameKey: 'carol',
+          usernameSkeletons: ['carol'],
           passwordHash: 'h3',
         });
 
@@ -433,6 +445,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         const again = await storage.createUser({
           username: 'ALICE',
           usernameKey: 'alice',
+          usernameSkeletons: ['alice'],
           passwordHash: 'other',
         });
 
@@ -442,8 +455,58 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
 
       it('a taken username does not use up the admin role: the next created user is still a user', async () => {
         await createUser('Alice');
-        await storage.createUser({ username: 'ALICE', usernameKey: 'alice', passwordHash: 'x' });
+        await storage.createUser({
+          username: 'ALICE',
+          usernameKey: 'alice',
+          usernameSkeletons: ['alice'],
+          passwordHash: 'x',
+        });
         expect((await createUser('Bob')).role).toBe('user');
+      });
+
+      it('createUser returns confusable when only the skeleton is taken, and stores nothing', async () => {
+        const admin = await createUser('admin');
+
+        // "аdmin" with a Cyrillic а: another key, the same skeleton.
+        const lookalike = await storage.createUser({
+          username: '\u0430dmin',
+          usernameKey: '\u0430dmin',
+          usernameSkeletons: ['admin'],
+          passwordHash: 'other',
+        });
+
+        expect(lookalike).toEqual({ status: 'confusable' });
+        expect(await storage.userByKey('\u0430dmin')).toBeNull();
+        expect(await storage.userByKey('admin')).toEqual({ ...admin, passwordHash: 'hash-of-admin' });
+        expect((await storage.listUsers()).map((u) => u.username)).toEqual(['admin']);
+      });
+
+      it('createUser says taken, not confusable, when the key and the skeleton are both taken', async () => {
+        await createUser('Alice');
+        const again = await storage.createUser({
+          username: 'ALICE',
+          usernameKey: 'alice',
+          usernameSkeletons: ['alice'],
+          passwordHash: 'x',
+        });
+        expect(again).toEqual({ status: 'taken' });
+      });
+
+      it('after a confusable refusal the next distinct name is created, as a user', async () => {
+        await createUser('admin');
+        await storage.createUser({
+          username: 'adm1n',
+          usernameKey: 'adm1n',
+          usernameSkeletons: ['admin'],
+          passwordHash: 'x',
+        });
+        const bob = await storage.createUser({
+          username: 'bob',
+          usernameKey: 'bob',
+          usernameSkeletons: ['bob'],
+          passwordHash: 'x',
+        });
+        expect(bob.status === 'created' && bob.user.role).toBe('user');
       });
 
       it('userByKey returns the password hash; userById never does', async () => {

@@ -41,7 +41,12 @@ async function makeHub(config: Partial<HubConfig> = {}): Promise<void> {
 }
 
 async function user(name: string, join = true): Promise<{ id: string; token: string }> {
-  const created = await storage.createUser({ username: name, usernameKey: name, passwordHash: 'x' });
+  const created = await storage.createUser({
+    username: name,
+    usernameKey: name,
+    usernameSkeletons: [name],
+    passwordHash: 'x',
+  });
   if (created.status !== 'created') throw new Error('user exists');
   if (join) await storage.joinRoom('lobby', created.user.id);
   const { token } = await sessions.create(created.user.id);

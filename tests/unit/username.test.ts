@@ -111,11 +111,41 @@ describe('checkUsername: invisible and text-direction characters', () => {
   it('rejects a disguised name: "alice" + RLO + "gnp.exe"', () => {
     expect(rejected('alice\u202Egnp.exe')).toContain('U+202E');
   });
+
+  it.each([
+    ['combining grapheme joiner', 0x034f],
+    ['variation selector 1', 0xfe00],
+    ['variation selector 16', 0xfe0f],
+    ['Mongolian free variation selector 1', 0x180b],
+    ['Mongolian free variation selector 3', 0x180d],
+    ['Khmer inherent vowel AQ', 0x17b4],
+    ['Khmer inherent vowel AA', 0x17b5],
+    ['variation selector 17', 0xe0100],
+    ['variation selector 256', 0xe01ef],
+  ])('rejects "admin" + a %s (marks that the letters-and-marks rule let through before)', (_label, cp) => {
+    const result = checkUsername(`admin${String.fromCodePoint(cp)}`);
+    const codePoint = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+    expect(result).toEqual({
+      ok: false,
+      reason: 'invisible',
+      message: `username contains an invisible or text-direction character (${codePoint}); remove it`,
+    });
+  });
+
+  it('other broken rules have the reason "invalid"', () => {
+    expect(checkUsername('ab')).toMatchObject({ ok: false, reason: 'invalid' });
+    expect(checkUsername('al ice')).toMatchObject({ ok: false, reason: 'invalid' });
+  });
 });
 
 describe('checkUsername: NFKC normalization', () => {
   it('shows full-width ＡＢＣ as ABC', () => {
-    expect(accepted('ＡＢＣ')).toEqual({ ok: true, username: 'ABC', key: 'abc' });
+    expect(accepted('ＡＢＣ')).toEqual({
+      ok: true,
+      username: 'ABC',
+      key: 'abc',
+      skeletons: ['ABC', 'abc', 'Abc'],
+    });
   });
 
   it('turns the ligature "ﬁ" into "fi"', () => {
@@ -153,6 +183,11 @@ describe('username keys: one account per case-folded, normalized name', () => {
   });
 
   it('the username keeps the case it was typed in; only the key is folded', () => {
-    expect(accepted('AliceSmith')).toEqual({ ok: true, username: 'AliceSmith', key: 'alicesmith' });
+    expect(accepted('AliceSmith')).toEqual({
+      ok: true,
+      username: 'AliceSmith',
+      key: 'alicesmith',
+      skeletons: ['AliceSrnith', 'alicesrnith', 'ALlCESMlTH', 'Alicesrnith'],
+    });
   });
 });

@@ -17,13 +17,6 @@ export type Lang = (typeof LANGS)[number];
 
 type Meanings = Record<CloseName | 'unknown', string>;
 
-/** Refusals that protect the server (throttles, Host, Origin, setup, timeouts), said to a person. */
-export type RefusalCode = Extract<
-  ErrorCode,
-  'rate_limited' | 'setup_code_required' | 'bad_host' | 'bad_origin' | 'request_timeout'
->;
-export const isRefusal = (code: string): code is RefusalCode =>
-  ['rate_limited', 'setup_code_required', 'bad_host', 'bad_origin', 'request_timeout'].includes(code);
 /** Closes after which the SPA goes to the sign-in page and says why. */
 export type SessionEnd = 'signed_out' | 'account_suspended' | 'account_deleted';
 
@@ -57,8 +50,19 @@ const en = {
   passwordHint: 'At least 8 characters.',
   setupCode: 'Setup code',
   setupCodeHint: 'The server printed it when it started. Only the first account needs it.',
-  /** The server's refusals of a sign-in or sign-up, by code (the server's own message is English). */
-  refusal: {
+  needAccount: 'New here?',
+  haveAccount: 'Already have an account?',
+  signedInAs: (name: string) => `Signed in as ${name}`,
+
+  // names and titles: what shared/text-rules.ts refuses (checked before sending), and the codes
+  // the server answers with
+  invisibleIn: (field: string, codePoint: string) =>
+    `${field} contains an invisible or text-direction character (${codePoint}); remove it.`,
+  controlIn: (field: string, codePoint: string) =>
+    `${field} contains a control character (${codePoint}), such as a line break; remove it.`,
+  errorCode: {
+    username_confusable: 'This username looks too much like an existing one. Pick another.',
+    invisible_character: 'Remove the invisible, text-direction or control character and try again.',
     rate_limited: 'Too many attempts from your address. Wait a few minutes, then try again.',
     setup_code_required:
       'The first account becomes the admin. Enter the setup code the server printed when it started.',
@@ -66,10 +70,11 @@ const en = {
       'This server does not answer to this address. Its operator can add it (PUBLIC_URL or ALLOWED_HOSTS).',
     bad_origin: 'This page may not use your session. Open Switchboard at its own address.',
     request_timeout: 'The request reached the server too slowly. Try again.',
-  } as Record<RefusalCode, string>,
-  needAccount: 'New here?',
-  haveAccount: 'Already have an account?',
-  signedInAs: (name: string) => `Signed in as ${name}`,
+    too_many_connections:
+      'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
+    account_suspended:
+      'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+  } as Partial<Record<ErrorCode, string>>,
 
   // connection
   connection: 'Connection',
@@ -395,13 +400,6 @@ const en = {
     account_suspended: 'An admin suspended your account, so you were signed out. Ask an admin to lift it.',
     account_deleted: 'An admin deleted your account, so you were signed out.',
   } as Record<SessionEnd, string>,
-  /** Texts for error codes the server answers with, by code (the server's sentence is the fallback). */
-  errorMeaning: {
-    too_many_connections:
-      'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
-    account_suspended:
-      'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
-  } as Record<string, string>,
 
   // transport lab
   lab: 'Transport lab',
@@ -485,16 +483,23 @@ const zh: Catalog = {
   passwordHint: '至少 8 个字符。',
   setupCode: '初始化代码',
   setupCodeHint: '服务器启动时打印的代码。只有第一个账号需要它。',
-  refusal: {
+  needAccount: '还没有账号？',
+  haveAccount: '已有账号？',
+  signedInAs: (name) => `已登录：${name}`,
+
+  invisibleIn: (field, codePoint) => `${field}包含不可见字符或文字方向控制字符（${codePoint}），请删除。`,
+  controlIn: (field, codePoint) => `${field}包含控制字符（${codePoint}，例如换行），请删除。`,
+  errorCode: {
+    username_confusable: '这个用户名与已有的用户名过于相似，请换一个。',
+    invisible_character: '请删除其中的不可见字符、文字方向控制字符或控制字符后重试。',
     rate_limited: '来自你的地址的尝试次数过多。请等几分钟后再试。',
     setup_code_required: '第一个账号将成为管理员。请输入服务器启动时打印的初始化代码。',
     bad_host: '此服务器不响应这个地址。运营者可以添加它（PUBLIC_URL 或 ALLOWED_HOSTS）。',
     bad_origin: '此页面不能使用你的会话。请在 Switchboard 自己的地址打开它。',
     request_timeout: '请求到达服务器太慢。请重试。',
+    too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
+    account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
   },
-  needAccount: '还没有账号？',
-  haveAccount: '已有账号？',
-  signedInAs: (name) => `已登录：${name}`,
 
   connection: '连接',
   connecting: '正在连接…',
@@ -804,10 +809,6 @@ const zh: Catalog = {
     signed_out: '你已退出登录（在本设备或其他设备上）。请重新登录以继续。',
     account_suspended: '管理员已停用你的账号，你已退出登录。请联系管理员恢复。',
     account_deleted: '管理员已删除你的账号，你已退出登录。',
-  },
-  errorMeaning: {
-    too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
-    account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
   },
 
   lab: '传输实验室',

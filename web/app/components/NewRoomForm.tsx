@@ -4,6 +4,7 @@ import { useEffect, useId, useRef } from 'preact/hooks';
 import type { Catalog } from '../i18n.js';
 import type { Rooms } from '../models/rooms.js';
 import { type Router, roomPath } from '../models/router.js';
+import { apiErrorText, textError } from '../text-errors.js';
 import { Icon } from './Icon.js';
 
 export function NewRoomForm({ rooms, router, t }: { rooms: Rooms; router: Router; t: Catalog }) {
@@ -35,12 +36,17 @@ export function NewRoomForm({ rooms, router, t }: { rooms: Rooms; router: Router
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (busy.value) return;
+    const local = textError(t, t.roomTitle, title.value.trim());
+    if (local) {
+      error.value = local;
+      return;
+    }
     busy.value = true;
     error.value = null;
     const result = await rooms.create(title.value, topic.value);
     busy.value = false;
     if (!result.ok) {
-      error.value = result.message || t.networkError;
+      error.value = (result.message && apiErrorText(t, result)) || t.networkError;
       return;
     }
     open.value = false;

@@ -9,6 +9,7 @@ import type { SiteView } from '../../../shared/api.js';
 import type { ApiResult, SiteBody } from '../api.js';
 import type { Catalog, Lang } from '../i18n.js';
 import { parseOrigins } from '../models/admin.js';
+import { apiErrorText, textError } from '../text-errors.js';
 
 /** Days as the server numbers them (0 = Sunday), in the order a week is read: Monday first. */
 const WEEK = [1, 2, 3, 4, 5, 6, 0] as const;
@@ -77,6 +78,11 @@ export function SiteForm({ site, t, lang, onSubmit, onDone, onCancel }: SiteForm
       error.value = t.siteNoDays;
       return;
     }
+    const badName = textError(t, t.siteName, name.value.trim());
+    if (badName) {
+      error.value = badName;
+      return;
+    }
     busy.value = true;
     error.value = null;
     const result = await onSubmit({
@@ -92,7 +98,7 @@ export function SiteForm({ site, t, lang, onSubmit, onDone, onCancel }: SiteForm
     });
     busy.value = false;
     if (!result.ok) {
-      error.value = result.message || t.networkError;
+      error.value = (result.message && apiErrorText(t, result)) || t.networkError;
       return;
     }
     if (!site) {

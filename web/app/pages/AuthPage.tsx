@@ -1,10 +1,13 @@
-/** Sign in and create an account: one form, two modes, the server's words on failure. */
+/**
+ * Sign in and create an account: one form, two modes. A new username's invisible characters are
+ * named before sending; the server's words (or the catalog's, for codes it knows) on failure.
+ */
 import { useSignal } from '@preact/signals';
 import { useId } from 'preact/hooks';
 import { LanguageSwitch } from '../components/LanguageSwitch.js';
 import { Link } from '../components/Link.js';
-import { isRefusal } from '../i18n.js';
 import type { AppModel } from '../models/app.js';
+import { apiErrorText, usernameError } from '../text-errors.js';
 
 export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'register' }) {
   const t = app.locale.t.value;
@@ -21,6 +24,12 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
   const onSubmit = async (event: Event) => {
     event.preventDefault();
     if (busy.value) return;
+    const t = app.locale.t.peek();
+    const local = isLogin ? null : usernameError(t, username.value);
+    if (local) {
+      error.value = local;
+      return;
+    }
     busy.value = true;
     error.value = null;
     const result = await app.session.signIn(
@@ -31,14 +40,8 @@ export function AuthPage({ app, mode }: { app: AppModel; mode: 'login' | 'regist
     );
     busy.value = false;
     if (!result.ok) {
-      const t = app.locale.t.peek();
       if (result.code === 'setup_code_required') needsSetupCode.value = true;
-      error.value =
-        result.code === 'network'
-          ? t.networkError
-          : isRefusal(result.code)
-            ? t.refusal[result.code]
-            : (t.errorMeaning[result.code] ?? result.message);
+      error.value = result.code === 'network' ? t.networkError : apiErrorText(t, result);
       return;
     }
     const route = app.router.route.peek().name;

@@ -30,6 +30,9 @@ const en = {
   send: 'Send',
   start: 'Start chat',
   needName: 'Enter your name.',
+  /** The name holds an invisible, text-direction or control character (shared/text-rules.ts). */
+  hiddenInName: (codePoint: string) =>
+    `Your name contains an invisible or control character (${codePoint}); remove it.`,
   badEmail: 'Enter an email address like name@example.com.',
   needMessage: 'Write your message.',
   chattingAs: (name: string) => `You’re chatting as ${name}`,
@@ -75,6 +78,7 @@ const zh: Catalog = {
   send: '发送',
   start: '开始聊天',
   needName: '请输入你的姓名。',
+  hiddenInName: (codePoint) => `姓名中包含不可见字符或控制字符（${codePoint}），请删除。`,
   badEmail: '请输入有效的邮箱地址，例如 name@example.com。',
   needMessage: '请输入留言内容。',
   chattingAs: (name) => `你正在以 ${name} 的身份聊天`,

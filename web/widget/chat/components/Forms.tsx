@@ -4,6 +4,7 @@
  * field, and the first wrong field gets the focus.
  */
 import { useRef, useState } from 'preact/hooks';
+import { forbiddenTextChar } from '../../../../shared/text-rules.js';
 import type { Catalog } from '../i18n.js';
 import type { ChatModel } from '../model.js';
 import { EMAIL } from '../thread.js';
@@ -11,9 +12,12 @@ import { EMAIL } from '../thread.js';
 type Field = 'name' | 'email' | 'text';
 type Errors = Partial<Record<Field, string>>;
 
-function check(t: Catalog, values: Record<Field, string>, need: Field[]): Errors {
+/** The form's own checks, before anything is sent; exported for its test. */
+export function check(t: Catalog, values: Record<Field, string>, need: Field[]): Errors {
   const errors: Errors = {};
+  const hidden = need.includes('name') ? forbiddenTextChar(values.name.trim()) : null;
   if (need.includes('name') && !values.name.trim()) errors.name = t.needName;
+  else if (hidden) errors.name = t.hiddenInName(hidden.codePoint);
   if (need.includes('email') && !EMAIL.test(values.email.trim())) errors.email = t.badEmail;
   if (need.includes('text') && !values.text.trim()) errors.text = t.needMessage;
   return errors;
