@@ -170,12 +170,12 @@ describe('per account', () => {
     expect(closed[0]?.closeReason).toMatch(/MAX_CONNECTIONS_PER_USER/);
 
     // With the cookie, the account is known before the upgrade: refused there, with 429.
-    const cookie = await attempt(s.wsUrl, { cookie: user.cookie });
+    const cookie = await attempt(s.wsUrl, { cookie: user.cookie, origin: s.url });
     expect(cookie.status).toBe(429);
     // Polling tabs count as connections too: 429 + Retry-After.
     const poll = await fetch(`${s.url}/api/poll`, {
       method: 'POST',
-      headers: { cookie: user.cookie, 'content-type': 'application/json' },
+      headers: { cookie: user.cookie, origin: s.url, 'content-type': 'application/json' },
       body: JSON.stringify({ cid: 'polltab0001', hold: false, frames: [{ type: 'hello', v: 1 }] }),
     });
     expect(poll.status).toBe(429);
@@ -254,7 +254,7 @@ describe('across processes (Redis)', () => {
     await fifth.opened;
     fifth.send({ type: 'hello', v: 1, token: user.token });
     expect(await fifth.closed).toBe(CloseCode.too_many_connections.code);
-    expect((await attempt(a.wsUrl, { cookie: user.cookie })).status).toBe(429);
+    expect((await attempt(a.wsUrl, { cookie: user.cookie, origin: a.url })).status).toBe(429);
 
     (onA[0] as RawSocket).close();
     let admitted: RawSocket | null = null;

@@ -179,7 +179,7 @@ describe('raw polls with `known`', () => {
     const started = Date.now();
     const res = await fetch(`${server.url}/api/poll`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', cookie: alice.cookie },
+      headers: { 'content-type': 'application/json', cookie: alice.cookie, origin: server.url },
       body: JSON.stringify({ cid: 'cid-known-1', frames, hold }),
     });
     return { ms: Date.now() - started, answer: (await res.json()) as PollAnswer };

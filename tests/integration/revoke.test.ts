@@ -91,7 +91,7 @@ async function heldPoll(
 ) {
   const answer = fetch(`${server.url}/api/poll`, {
     method: 'POST',
-    headers: { cookie: user.cookie, 'content-type': 'application/json' },
+    headers: { cookie: user.cookie, origin: server.url, 'content-type': 'application/json' },
     body: JSON.stringify({
       cid,
       frames: [
