@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BrokerFaultSink } from '../broker/redis-link.js';
 import { LabRuns } from './lab-runs.js';
 
 export type WireTransport = 'websocket' | 'polling' | 'short_polling';
@@ -28,6 +29,8 @@ export interface Metrics {
    * sockets is one observation, and the hot path stays a counter increment.
    */
   delivered(transport: WireTransport, latencyMs: number, sample: boolean, labRun?: string | null): void;
+  /** Broker outages, the fallbacks taken meanwhile (by kind) and the time spent degraded. */
+  readonly brokerFaults: BrokerFaultSink;
 }
 
 export function createMetrics(): Metrics {
@@ -66,6 +69,23 @@ export function createMetrics(): Metrics {
     name: 'switchboard_open_sockets',
     help: 'WebSocket connections open now.',
     labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+
+  const brokerOutages = new Counter({
+    name: 'switchboard_broker_outages_total',
+    help: 'Times the broker lost Redis (down or not answering in time) and went on with local fallbacks.',
+    registers: [registry],
+  });
+  const brokerFallbacks = new Counter({
+    name: 'switchboard_broker_fallbacks_total',
+    help: 'Calls answered locally because Redis was away, by kind (presence, rate_limit, publish).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const brokerDegraded = new Counter({
+    name: 'switchboard_broker_degraded_seconds_total',
+    help: 'Seconds the broker spent degraded (Redis away), counted while it lasts.',
     registers: [registry],
   });
 
@@ -113,6 +133,13 @@ export function createMetrics(): Metrics {
     request(transport, labRun) {
       requests.inc({ transport });
       if (labRun) lab.request(labRun);
+    },
+    brokerFaults: {
+      outage: () => brokerOutages.inc(),
+      fallback: (kind) => brokerFallbacks.inc({ kind }),
+      degradedSeconds: (seconds) => {
+        if (seconds > 0) brokerDegraded.inc(seconds);
+      },
     },
     delivered(transport, latencyMs, sample, labRun) {
       uncounted[transport]++;

@@ -289,12 +289,11 @@ describe('Redis broker when Redis goes away', () => {
 
     expect(() => live.publish('s:room:lobby', msg(2))).not.toThrow();
     const started = Date.now();
-    await expect(live.presenceJoin('room:lobby', alice, 'conn-1', 60_000)).rejects.toThrow(
-      /^Redis at 127\.0\.0\.1:\d+ is unreachable/,
-    );
-    await expect(live.presenceList('room:lobby')).rejects.toThrow();
-    // Failing fast: not the 2 s command timeout, nor the 3 s wait for a first connection.
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // Presence falls back to this process's own entries, at once: never an error for the caller.
+    expect(await live.presenceJoin('room:lobby', alice, 'conn-1', 60_000)).toBe(true);
+    expect(await live.presenceList('room:lobby')).toEqual([alice]);
+    // Answering at once: not a command timeout, nor the 3 s wait for a first connection.
+    expect(Date.now() - started).toBeLessThan(200);
     // A local bucket stands in: still a limit, not a free-for-all.
     const rule = { burst: 1, refillMs: 60_000 };
     expect(await live.consume('login:alice', rule)).toEqual({ ok: true });
@@ -323,9 +322,13 @@ describe('Redis broker when Redis goes away', () => {
     } finally {
       otherProcess.disconnect();
     }
+    // Redis kept nothing across its restart: the join is a first join there.
     expect(await live.presenceJoin('room:lobby', alice, 'conn-1', 60_000)).toBe(true);
 
-    expect(lines.filter((line) => line.includes('redis_unreachable'))).toHaveLength(1);
+    expect(
+      lines.filter((line) => line.includes('redis_unreachable')),
+      lines.join('\n'),
+    ).toHaveLength(1);
     expect(lines.filter((line) => line.includes('redis_reachable_again'))).toHaveLength(1);
   });
 });
