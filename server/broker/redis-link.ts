@@ -62,6 +62,10 @@ export class RedisTimeoutError extends Error {
   override name = 'RedisTimeoutError';
 }
 
+/** Our own deadline, or ioredis's `commandTimeout` (set to the same bound), whichever came first. */
+export const isTimeout = (err: unknown): boolean =>
+  err instanceof RedisTimeoutError || (err instanceof Error && err.message === 'Command timed out');
+
 /** Settles as `promise` does, or rejects with a RedisTimeoutError after `ms`. */
 export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   return new Promise<T>((resolve, reject) => {
@@ -138,7 +142,7 @@ export function createRedisLink(options: RedisLinkOptions): RedisLink {
       goUp();
       return { ok: true, latencyMs };
     } catch (err) {
-      const error = err instanceof RedisTimeoutError ? err.message : errorText(err);
+      const error = isTimeout(err) ? `PING: no answer within ${timeoutMs} ms` : errorText(err);
       goDown(error);
       return { ok: false, latencyMs: null, error };
     }

@@ -31,13 +31,7 @@ import { errorText, type Logger } from '../log.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { decodeBrokerValue } from './decode.js';
 import { createMemoryBroker } from './memory.js';
-import {
-  type BrokerFaultSink,
-  createRedisLink,
-  type FallbackKind,
-  RedisTimeoutError,
-  within,
-} from './redis-link.js';
+import { type BrokerFaultSink, createRedisLink, type FallbackKind, isTimeout, within } from './redis-link.js';
 
 export interface RedisBrokerOptions {
   /** e.g. `redis://127.0.0.1:6379`, or `redis://:password@host:6379/0`. */
@@ -309,7 +303,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
    */
   const commandFailed = (event: string, err: unknown) => {
     counts.failedCommands++;
-    if (err instanceof RedisTimeoutError || (err instanceof Error && err.message === 'Command timed out')) {
+    if (isTimeout(err)) {
       link.failed(`no answer within ${timeoutMs} ms`);
       return;
     }
