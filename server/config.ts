@@ -19,6 +19,8 @@ export interface Config {
   /** Redis instead of the in-process broker, when set. */
   redisUrl: string | null;
   redisPrefix: string;
+  /** The longest any request waits on Redis before falling back to what this process knows. */
+  redisTimeoutMs: number;
   /** Origins allowed besides the server's own (exact `scheme://host:port`). */
   allowedOrigins: string[];
   trustProxy: boolean;
@@ -59,6 +61,7 @@ export const settings = [
   ['DATABASE_SCHEMA', '', 'PostgreSQL schema to use (created if missing); default: the search_path'],
   ['REDIS_URL', '', 'redis://... to fan out, share presence and rate limits across processes'],
   ['REDIS_PREFIX', 'sb:', 'prefix of every Redis key and channel (deployments can share a Redis)'],
+  ['REDIS_TIMEOUT_MS', '200', 'longest a request waits on Redis; slower means degraded: local fallbacks'],
   ['ALLOWED_ORIGINS', '', 'comma-separated extra origins allowed to use cookies (same origin always is)'],
   ['TRUST_PROXY', 'false', 'true behind a reverse proxy: use X-Forwarded-For/Proto/Host'],
   ['LOG_LEVEL', 'info', 'debug, info, warn, error or silent'],
@@ -207,6 +210,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseSchema: env.DATABASE_SCHEMA || null,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: env.REDIS_PREFIX ?? 'sb:',
+    redisTimeoutMs: integer(env, 'REDIS_TIMEOUT_MS', 200, 10),
     allowedOrigins: [
       ...origins(env.ALLOWED_ORIGINS),
       // The public address is our own origin as the browser sees it, whatever the proxy says.

@@ -10,6 +10,7 @@ import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { createSessions } from './auth/sessions.js';
+import type { Broker } from './broker/broker.js';
 import { createMemoryBroker } from './broker/memory.js';
 import { createRedisBroker } from './broker/redis.js';
 import type { Config } from './config.js';
@@ -59,12 +60,24 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
   log.info('storage.open', { engine: storage.name, ...(await storage.describe()) });
   await seed(storage, log);
-  const broker = config.redisUrl
-    ? createRedisBroker({ url: config.redisUrl, keyPrefix: config.redisPrefix, log })
-    : createMemoryBroker();
+  const metrics = createMetrics();
+  let broker: Broker;
+  if (config.redisUrl) {
+    const redis = createRedisBroker({
+      url: config.redisUrl,
+      keyPrefix: config.redisPrefix,
+      timeoutMs: config.redisTimeoutMs,
+      log,
+      faults: metrics.brokerFaults,
+    });
+    // Waited for here, at start-up (a few seconds at most), so that no request ever waits for it.
+    await redis.ready();
+    broker = redis;
+  } else {
+    broker = createMemoryBroker();
+  }
   log.info('broker.open', { engine: broker.name });
   const sessions = createSessions(storage);
-  const metrics = createMetrics();
   const refusals = createRefusals({ log, count: (reason) => metrics.refused(reason) });
   const hubConfig = { ...defaultHubConfig, ...config.hub };
   const caps = createConnectionCaps({

@@ -96,14 +96,34 @@ export interface ApiErrorBody {
   error: { code: ErrorCode; message: string };
 }
 
+/**
+ * ok: answers. degraded: this process still serves its own connections, with less (Redis away:
+ * no fan-out between processes, presence and rate limits per process). down: it cannot serve
+ * (storage cannot store).
+ */
+export type HealthStatus = 'ok' | 'degraded' | 'down';
+
+/** One dependency, from a live check with a timeout made for this request. */
+export interface DependencyHealth {
+  name: string;
+  status: HealthStatus;
+  /** Same as `status === 'ok'`. */
+  ok: boolean;
+  /** How long the check took, in ms; null when it got no answer. */
+  latencyMs: number | null;
+  detail?: string;
+}
+
 export interface HealthBody {
+  /** The worst of the dependencies: HTTP 503 when `down`, 200 otherwise. */
+  status: HealthStatus;
   /** True while this process can serve: storage answers. Sends commit even when the broker is down. */
   ok: boolean;
   version: string;
   protocol: number;
-  storage: { name: string; ok: boolean; detail?: string };
+  storage: DependencyHealth;
   /** With Redis down, live fan-out between processes pauses; clients converge by cursor after. */
-  broker: { name: string; ok: boolean; detail?: string };
+  broker: DependencyHealth;
 }
 
 // ---- push API ---------------------------------------------------------------------------------

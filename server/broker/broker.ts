@@ -86,6 +86,13 @@ export interface Broker {
   health?(): { ok: boolean; detail: string };
 
   /**
+   * A live check for /health, bounded in time (Redis: one PING within the broker's timeout).
+   * `degraded`: what the broker shares state through does not answer, so this process serves its
+   * own connections only. Optional: in-process brokers are always ok.
+   */
+  check?(): Promise<{ status: 'ok' | 'degraded'; latencyMs: number | null; detail: string }>;
+
+  /**
    * Called when the broker is back after an outage: publishes made meanwhile were lost (delivery
    * is at most once), so subscribers should catch up from the log. Optional: in-process brokers
    * never lose a publish.

@@ -15,9 +15,12 @@
  * NOTE: times in presence and buckets come from Redis (`TIME` inside the scripts), not from each
  * process, so processes with skewed clocks still agree on what has expired and what has refilled.
  *
- * NOTE: Redis being down never crashes the process: publishes are dropped (delivery is at most
- * once by design, and the log and cursors restore completeness), presence calls reject at once
- * for the caller to handle, and `consume` falls back to a local bucket (see there).
+ * NOTE: Redis is an accelerator, not a single point of failure. When it is down, or hung (no
+ * answer within `timeoutMs`), the broker is degraded (see redis-link.ts) and answers from this
+ * process at once: publishes reach this process's subscribers only (delivery is at most once by
+ * design; other processes catch up from the log when Redis is back), presence comes from a copy of
+ * this process's own entries kept beside Redis, and `consume` from a local bucket. No call waits
+ * on Redis longer than `timeoutMs`.
  *
  * @example
  * const broker = createRedisBroker({ url: 'redis://127.0.0.1:6379', keyPrefix: 'sb:', log });
@@ -29,6 +32,7 @@ import { errorText, type Logger } from '../log.js';
 import type { Broker, BrokerMessage } from './broker.js';
 import { decodeBrokerValue } from './decode.js';
 import { createMemoryBroker } from './memory.js';
+import { type BrokerFaultSink, createRedisLink, type FallbackKind, isTimeout, within } from './redis-link.js';
 import { SlotTable } from './slots.js';
 
 export interface RedisBrokerOptions {
@@ -38,10 +42,20 @@ export interface RedisBrokerOptions {
   keyPrefix?: string;
   /** How often expired presence is swept, in ms; default 2000. */
   sweepMs?: number;
-  /** A command slower than this fails (and `consume` falls back); default 2000 ms. */
-  commandTimeoutMs?: number;
+  /**
+   * The longest a call waits on Redis; a command slower than this makes the broker degraded (it
+   * answers locally) until a PING answers again. Default 200 ms.
+   */
+  timeoutMs?: number;
   /** Outages are reported once each, when they start and when they end. */
   log?: Logger;
+  /** Counts outages, fallbacks and time degraded (for /metrics). */
+  faults?: BrokerFaultSink;
+}
+
+export interface RedisBroker extends Broker {
+  /** Resolves once the first connection is up, or after a few seconds without one (start-up). */
+  ready(): Promise<void>;
 }
 
 /** A Lua script run by EVALSHA, loaded with EVAL when Redis does not have it (yet, or any more). */
@@ -225,9 +239,6 @@ end
 return 0`,
 );
 
-/** How long a slot call may wait for Redis before this process counts on its own. */
-const SLOT_WAIT_MS = 200;
-
 const SWEEP_LIMIT = 500;
 /** How long publishes wait for a SUBSCRIBE in flight before going out anyway. */
 const SUBSCRIBE_WAIT_MS = 1_000;
@@ -261,20 +272,22 @@ function describeUrl(url: string): string {
 const isStringArray = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-export function createRedisBroker(options: RedisBrokerOptions): Broker {
+export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   const prefix = options.keyPrefix ?? 'switchboard:';
   const sweepMs = options.sweepMs ?? 2_000;
   const graceMs = Math.max(60_000, sweepMs * 10);
   const log = options.log;
   const where = describeUrl(options.url);
+  const timeoutMs = options.timeoutMs ?? 200;
 
   const connection: RedisOptions = {
     connectTimeout: 3_000,
     // Full jitter, capped at one second: many processes reconnecting do not arrive together.
     retryStrategy: (times) => 50 + Math.random() * Math.min(1_000, 50 * 2 ** times),
   };
-  // NOTE: commands fail fast while disconnected (no offline queue, one retry), so a caller is
-  // never stuck behind an outage; the subscriber keeps ioredis's queue and waits without limit,
+  // NOTE: commands fail fast while disconnected (no offline queue, one retry) and time out after
+  // timeoutMs while connected to a Redis that does not answer, so a caller is never stuck behind
+  // an outage; the subscriber keeps ioredis's queue and waits without limit,
   // so a SUBSCRIBE made during an outage is sent when Redis is back (and ioredis resubscribes
   // the channels it had on every reconnect).
   const cmd = new Redis(options.url, {
@@ -282,7 +295,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     connectionName: 'switchboard-commands',
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
-    commandTimeout: options.commandTimeoutMs ?? 2_000,
+    commandTimeout: timeoutMs,
   });
   const sub = new Redis(options.url, {
     ...connection,
@@ -304,43 +317,41 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   const counts = { droppedPublishes: 0, invalidMessages: 0, failedCommands: 0 };
 
   // --- health and outages ---------------------------------------------------------------------
-  let downSince: number | null = null;
-  let lastError = '';
   let quietUntil = 0;
-
-  const markDown = (err?: Error) => {
-    lastError = err ? errorText(err) : lastError || 'connection closed';
-    if (closed || downSince !== null) return;
-    downSince = Date.now();
-    log?.warn('redis_unreachable', {
-      at: where,
-      error: lastError,
-      effect: 'publishes dropped, presence calls fail, rate limits per process until it is back',
-    });
-  };
   const reconnectHandlers: (() => void)[] = [];
-  const markUp = () => {
-    if (closed || downSince === null || cmd.status !== 'ready' || sub.status !== 'ready') return;
-    log?.info('redis_reachable_again', { at: where, down_ms: Date.now() - downSince });
-    downSince = null;
-    // Give ioredis a moment to resubscribe the channels before subscribers catch up from the log.
-    setTimeout(() => {
-      for (const handler of reconnectHandlers) handler();
-    }, 250).unref();
-  };
-  for (const conn of [cmd, sub]) {
-    conn.on('error', markDown);
-    conn.on('close', () => markDown());
-    conn.on('ready', markUp);
-  }
-  /** A failed command: during an outage already reported; otherwise at most one line per 10 s. */
+  const link = createRedisLink({
+    cmd,
+    sub,
+    where,
+    timeoutMs,
+    log,
+    ...(options.faults ? { faults: options.faults } : {}),
+    onBack: () => {
+      // Give ioredis a moment to resubscribe the channels before subscribers catch up from the log.
+      setTimeout(() => {
+        for (const handler of reconnectHandlers) handler();
+      }, 250).unref();
+    },
+  });
+  const fellBack = (kind: FallbackKind) => options.faults?.fallback(kind);
+  /**
+   * A failed command: no answer (in time) makes the broker degraded, reported once by the link;
+   * any other failure is logged at most once per 10 s.
+   */
   const commandFailed = (event: string, err: unknown) => {
     counts.failedCommands++;
-    lastError = errorText(err);
+    if (isTimeout(err)) {
+      link.failed(`no answer within ${timeoutMs} ms`);
+      return;
+    }
+    if (cmd.status !== 'ready') {
+      link.failed(errorText(err));
+      return;
+    }
     const t = Date.now();
-    if (closed || downSince !== null || t < quietUntil) return;
+    if (closed || link.downSince !== null || t < quietUntil) return;
     quietUntil = t + 10_000;
-    log?.warn(event, { at: where, error: lastError });
+    log?.warn(event, { at: where, error: errorText(err) });
   };
 
   let everReady = false;
@@ -352,24 +363,47 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref();
   });
 
-  /** Runs a script; commands made before the first connection wait for it (briefly). */
+  /**
+   * Runs a script, all of it within timeoutMs; commands made before the first connection wait for
+   * it (at start-up only, bounded by FIRST_CONNECT_WAIT_MS; the server awaits `ready()` first).
+   */
   const run = async (s: Script, keys: string[], args: (string | number)[]): Promise<unknown> => {
     if (closed) throw new Error('the Redis broker is closed');
     if (!everReady) await firstReady;
-    if (cmd.status !== 'ready') {
+    if (!link.usable) {
       throw new Error(`Redis at ${where} is unreachable (${cmd.status}); retry once it is back`);
     }
-    try {
-      return await cmd.evalsha(s.sha, s.keys, ...keys, ...args);
-    } catch (err) {
-      if (err instanceof Error && err.message.startsWith('NOSCRIPT'))
-        return cmd.eval(s.lua, s.keys, ...keys, ...args);
-      // The connection dropped between the status check and the write: the same outage, in words.
-      if (cmd.status !== 'ready' || downSince !== null) {
-        throw new Error(`Redis at ${where} is unreachable (${errorText(err)}); retry once it is back`);
+    const attempt = async () => {
+      try {
+        return await cmd.evalsha(s.sha, s.keys, ...keys, ...args);
+      } catch (err) {
+        if (err instanceof Error && err.message.startsWith('NOSCRIPT'))
+          return cmd.eval(s.lua, s.keys, ...keys, ...args);
+        throw err;
       }
-      throw err;
+    };
+    return within(attempt(), timeoutMs, 'script');
+  };
+
+  /**
+   * Asks Redis while it answers; otherwise (or when it fails or is too slow) takes `local`'s answer
+   * at once. Either way the caller waits at most timeoutMs.
+   */
+  const orLocal = async <T>(
+    kind: FallbackKind,
+    event: string,
+    remote: () => Promise<T>,
+    local: () => Promise<T>,
+  ): Promise<T> => {
+    if (link.usable || !everReady) {
+      try {
+        return await remote();
+      } catch (err) {
+        commandFailed(event, err);
+      }
     }
+    fellBack(kind);
+    return local();
   };
 
   // --- publish and subscribe ------------------------------------------------------------------
@@ -391,8 +425,9 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   };
 
   const send = (redisChannel: string, payload: string) => {
-    if (closed || cmd.status !== 'ready') {
+    if (closed || !link.usable) {
       counts.droppedPublishes++;
+      fellBack('publish');
       return;
     }
     cmd.publish(redisChannel, payload).catch((err: unknown) => {
@@ -446,7 +481,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   let sweeping = false;
   const sweep = async () => {
     // A process that does not report expiries leaves them to the processes that do.
-    if (sweeping || closed || expiredHandlers.length === 0 || cmd.status !== 'ready') return;
+    if (sweeping || closed || expiredHandlers.length === 0 || !link.usable) return;
     sweeping = true;
     try {
       const flat = await run(SWEEP, [dueKey], [prefix, SWEEP_LIMIT]);
@@ -474,26 +509,30 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
   // NOTE: when Redis cannot be asked, `consume` answers from a bucket in this process rather than
   // allowing everything: limits such as login attempts keep protecting, at worst multiplied by
   // the number of processes, until Redis is back. Refusing everything instead would turn a Redis
-  // outage into a chat outage.
-  const local = createMemoryBroker({ sweepMs: 60_000 });
+  // outage into a chat outage. The same local broker keeps a copy of this process's presence
+  // entries at all times (it costs a map write), so that when Redis goes away, presence falls
+  // back to everyone connected here rather than to nobody.
+  const local = createMemoryBroker({ sweepMs });
+  local.onPresenceExpired((stream, user) => {
+    // While Redis is up its sweep reports expiries, for every process; while it is away, ours do.
+    if (link.usable) return;
+    for (const handler of expiredHandlers) {
+      try {
+        handler(stream, user);
+      } catch (err) {
+        log?.error('presence_expiry_handler_failed', { stream, error: errorText(err) });
+      }
+    }
+  });
 
   // --- connection slots ------------------------------------------------------------------------
-  // NOTE: this process's own slots are mirrored here. When Redis does not answer within
-  // SLOT_WAIT_MS, caps are checked against the mirror alone: a cap per process rather than none,
-  // and no upgrade ever waits on an outage for longer than that.
+  // NOTE: this process's own slots are mirrored here. While Redis is away (or does not answer
+  // within timeoutMs), caps are checked against the mirror alone: a cap per process rather than
+  // none, and no upgrade ever waits on an outage for longer than that.
   const mirror = new SlotTable();
   const slotKey = (key: string) => `${prefix}slots:${key}`;
   const slotTimer = setInterval(() => mirror.sweep(), 60_000);
   slotTimer.unref();
-  const withinSlotWait = <T>(work: Promise<T>): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`Redis at ${where} did not answer within ${SLOT_WAIT_MS} ms`)),
-        SLOT_WAIT_MS,
-      );
-      work.then(resolve, reject).finally(() => clearTimeout(timer));
-    });
-
   const quit = async (conn: Redis) => {
     if (conn.status === 'ready') await settleWithin(conn.quit(), 1_000);
     conn.disconnect();
@@ -517,7 +556,7 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
         counts.droppedPublishes++;
         return;
       }
-      if (everReady && pendingSubscriptions === 0 && held === 0) {
+      if ((everReady && pendingSubscriptions === 0 && held === 0) || (everReady && !link.usable)) {
         send(redisChannel, payload);
         return;
       }
@@ -555,67 +594,88 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     },
 
     async presenceJoin(stream, user, connId, ttlMs) {
-      const joined = await run(
-        JOIN,
-        [usersKey(stream), namesKey(stream), connsKey(stream, user.id), dueKey],
-        [user.id, connId, user.name, Math.max(1, Math.ceil(ttlMs)), graceMs, stream],
+      const here = await local.presenceJoin(stream, user, connId, ttlMs);
+      return orLocal(
+        'presence',
+        'redis_presence_failed',
+        async () =>
+          (await run(
+            JOIN,
+            [usersKey(stream), namesKey(stream), connsKey(stream, user.id), dueKey],
+            [user.id, connId, user.name, Math.max(1, Math.ceil(ttlMs)), graceMs, stream],
+          )) === 1,
+        async () => here,
       );
-      return joined === 1;
     },
     async presenceLeave(stream, userId, connId) {
-      const last = await run(
-        LEAVE,
-        [usersKey(stream), namesKey(stream), connsKey(stream, userId), dueKey],
-        [userId, connId, stream],
+      const here = await local.presenceLeave(stream, userId, connId);
+      return orLocal(
+        'presence',
+        'redis_presence_failed',
+        async () =>
+          (await run(
+            LEAVE,
+            [usersKey(stream), namesKey(stream), connsKey(stream, userId), dueKey],
+            [userId, connId, stream],
+          )) === 1,
+        async () => here,
       );
-      return last === 1;
     },
     async presenceList(stream) {
-      const flat = await run(LIST, [usersKey(stream), namesKey(stream)], []);
-      if (!isStringArray(flat)) throw new Error('the presence list returned an unexpected reply');
-      const users: UserRef[] = [];
-      for (let i = 0; i + 1 < flat.length; i += 2)
-        users.push({ id: flat[i] as string, name: flat[i + 1] as string });
-      return users;
+      return orLocal(
+        'presence',
+        'redis_presence_failed',
+        async () => {
+          const flat = await run(LIST, [usersKey(stream), namesKey(stream)], []);
+          if (!isStringArray(flat)) throw new Error('the presence list returned an unexpected reply');
+          const users: UserRef[] = [];
+          for (let i = 0; i + 1 < flat.length; i += 2)
+            users.push({ id: flat[i] as string, name: flat[i + 1] as string });
+          return users;
+        },
+        () => local.presenceList(stream),
+      );
     },
     onPresenceExpired(handler) {
       expiredHandlers.push(handler);
     },
 
     async consume(key, rule) {
-      try {
-        const wait = Number(await run(CONSUME, [rateKey(key)], [rule.burst, rule.refillMs]));
-        return wait > 0 ? { ok: false, retryAfterMs: wait } : { ok: true };
-      } catch (err) {
-        commandFailed('redis_rate_limit_failed', err);
-        return local.consume(key, rule);
-      }
+      return orLocal(
+        'rate_limit',
+        'redis_rate_limit_failed',
+        async () => {
+          const wait = Number(await run(CONSUME, [rateKey(key)], [rule.burst, rule.refillMs]));
+          return wait > 0 ? { ok: false as const, retryAfterMs: wait } : { ok: true as const };
+        },
+        () => local.consume(key, rule),
+      );
     },
 
     async acquireSlots(claims, connId, ttlMs) {
       if (claims.length === 0) return { ok: true };
       const ttl = Math.max(1, Math.ceil(ttlMs));
-      try {
-        const full = Number(
-          await withinSlotWait(
-            run(
+      return orLocal(
+        'slots',
+        'redis_slots_failed',
+        async () => {
+          const full = Number(
+            await run(
               { ...ACQUIRE_SLOTS, keys: claims.length },
               claims.map((c) => slotKey(c.key)),
               [connId, ttl, ...claims.map((c) => c.limit)],
             ),
-          ),
-        );
-        if (full > 0) return { ok: false, key: (claims[full - 1] as { key: string }).key };
-        mirror.put(
-          claims.map((c) => c.key),
-          connId,
-          ttl,
-        );
-        return { ok: true };
-      } catch (err) {
-        commandFailed('redis_slots_failed', err);
-        return mirror.acquire(claims, connId, ttl);
-      }
+          );
+          if (full > 0) return { ok: false as const, key: (claims[full - 1] as { key: string }).key };
+          mirror.put(
+            claims.map((c) => c.key),
+            connId,
+            ttl,
+          );
+          return { ok: true as const };
+        },
+        async () => mirror.acquire(claims, connId, ttl),
+      );
     },
     async renewSlots(entries, ttlMs) {
       const ttl = Math.max(1, Math.ceil(ttlMs));
@@ -641,9 +701,9 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
     },
     async releaseSlots(keys, connId) {
       mirror.release(keys, connId);
-      if (keys.length === 0 || closed || cmd.status !== 'ready') return;
+      if (keys.length === 0 || closed || !link.usable) return;
       try {
-        await withinSlotWait(Promise.all(keys.map((key) => cmd.zrem(slotKey(key), connId))));
+        await within(Promise.all(keys.map((key) => cmd.zrem(slotKey(key), connId))), timeoutMs, 'zrem');
       } catch (err) {
         // The slot expires by itself.
         commandFailed('redis_slots_failed', err);
@@ -654,20 +714,32 @@ export function createRedisBroker(options: RedisBrokerOptions): Broker {
       reconnectHandlers.push(handler);
     },
     health() {
-      const ok = cmd.status === 'ready' && sub.status === 'ready';
+      const ok = link.usable;
       const dropped = `${counts.droppedPublishes} publishes dropped, ${counts.invalidMessages} invalid messages`;
       if (ok) return { ok, detail: `redis ${where}: connected; ${dropped}` };
+      const error = link.lastError;
       return {
         ok,
         detail:
           `redis ${where}: commands ${cmd.status}, subscriber ${sub.status}` +
-          `${lastError ? ` (${lastError})` : ''}; reconnecting by itself; is Redis running there?`,
+          `${error ? ` (${error})` : ''}; serving this process only; reconnecting by itself; is Redis running there?`,
       };
+    },
+    async check() {
+      const ping = await link.ping();
+      const { detail } = this.health?.() ?? { detail: '' };
+      return ping.ok
+        ? { status: 'ok' as const, latencyMs: ping.latencyMs, detail }
+        : { status: 'degraded' as const, latencyMs: null, detail: `${detail}; PING: ${ping.error}` };
+    },
+    ready() {
+      return firstReady;
     },
 
     async close() {
       if (!closing) {
         closed = true;
+        link.close();
         clearInterval(timer);
         clearInterval(slotTimer);
         channels.clear();

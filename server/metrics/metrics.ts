@@ -7,6 +7,7 @@
  */
 import type { Socket } from 'node:net';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { BrokerFaultSink } from '../broker/redis-link.js';
 import { LabRuns } from './lab-runs.js';
 
 export type WireTransport = 'websocket' | 'polling' | 'short_polling';
@@ -34,6 +35,8 @@ export interface Metrics {
    * fixed word or code name (never user input: it becomes a label).
    */
   refused(reason: string): void;
+  /** Broker outages, the fallbacks taken meanwhile (by kind) and the time spent degraded. */
+  readonly brokerFaults: BrokerFaultSink;
 }
 
 export function createMetrics(): Metrics {
@@ -81,6 +84,22 @@ export function createMetrics(): Metrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const brokerOutages = new Counter({
+    name: 'switchboard_broker_outages_total',
+    help: 'Times the broker lost Redis (down or not answering in time) and went on with local fallbacks.',
+    registers: [registry],
+  });
+  const brokerFallbacks = new Counter({
+    name: 'switchboard_broker_fallbacks_total',
+    help: 'Calls answered locally because Redis was away, by kind (presence, rate_limit, publish, slots).',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const brokerDegraded = new Counter({
+    name: 'switchboard_broker_degraded_seconds_total',
+    help: 'Seconds the broker spent degraded (Redis away), counted while it lasts.',
+    registers: [registry],
+  });
 
   const attribute = (socket: Socket, transport: WireTransport, labRun?: string | null) => {
     const last = seen.get(socket) ?? { read: 0, written: 0 };
@@ -126,6 +145,13 @@ export function createMetrics(): Metrics {
     request(transport, labRun) {
       requests.inc({ transport });
       if (labRun) lab.request(labRun);
+    },
+    brokerFaults: {
+      outage: () => brokerOutages.inc(),
+      fallback: (kind) => brokerFallbacks.inc({ kind }),
+      degradedSeconds: (seconds) => {
+        if (seconds > 0) brokerDegraded.inc(seconds);
+      },
     },
     delivered(transport, latencyMs, sample, labRun) {
       uncounted[transport]++;
