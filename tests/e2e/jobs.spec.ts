@@ -70,7 +70,11 @@ test('a job reloaded mid-run is where it was (from the snapshot), and its end st
   const me = ((await (await page.request.get('/api/me')).json()) as { user: { id: string } }).user;
   const key = await adminApiKey(baseURL as string, ['jobs']);
   const call = async (path: string, data: unknown) => {
-    const res = await page.request.post(path, { headers: { authorization: `Bearer ${key}` }, data });
+    const res = await page.request.post(path, {
+      // page.request carries the page's session cookie: as a browser would, it names the origin.
+      headers: { authorization: `Bearer ${key}`, origin: baseURL as string },
+      data,
+    });
     expect(res.status(), path).toBeLessThan(300);
     return (await res.json()) as { job: { id: string } };
   };
