@@ -29,6 +29,7 @@ import { errorText, type Logger } from './log.js';
 import type { Metrics } from './metrics/metrics.js';
 import type { DownloadDemoOptions } from './push/download-demo.js';
 import type { Storage } from './storage/storage.js';
+import { isStorageUnavailable } from './storage/unavailable.js';
 import type { Support } from './support/service.js';
 import type { SiteDirectory } from './support/sites.js';
 import { createPollHandlers, longPollRoutes } from './transport/long-poll.js';
@@ -114,6 +115,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', staticRoutes(deps.webDir));
 
   app.onError((err, c) => {
+    if (isStorageUnavailable(err)) {
+      // An outage, not a bug: logged once by the storage, answered as retryable.
+      c.header('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+      return apiError(c, 503, 'unavailable', 'the server cannot reach its storage; try again shortly');
+    }
     deps.log.error('http.error', { method: c.req.method, path: c.req.path, error: errorText(err) });
     return apiError(c, 500, 'internal', 'the server failed on this request; try again');
   });

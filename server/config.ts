@@ -15,6 +15,10 @@ export interface Config {
   /** PostgreSQL instead of SQLite, when set. */
   databaseUrl: string | null;
   databaseSchema: string | null;
+  /** How long a PostgreSQL statement or connection attempt may take before `unavailable`. */
+  databaseTimeoutMs: number;
+  /** SIGTERM: the most the drain may take; past it the process exits 1. */
+  shutdownTimeoutMs: number;
   /** Redis instead of the in-process broker, when set. */
   redisUrl: string | null;
   redisPrefix: string;
@@ -35,6 +39,7 @@ export const settings = [
   ['SQLITE_SYNCHRONOUS', 'FULL', 'FULL survives power loss; NORMAL only a process crash'],
   ['DATABASE_URL', '', 'postgres://... to store in PostgreSQL instead of SQLite (several processes)'],
   ['DATABASE_SCHEMA', '', 'PostgreSQL schema to use (created if missing); default: the search_path'],
+  ['DATABASE_TIMEOUT_MS', '5000', 'longest PostgreSQL statement or connect before a send gets unavailable'],
   ['REDIS_URL', '', 'redis://... to fan out, share presence and rate limits across processes'],
   ['REDIS_PREFIX', 'sb:', 'prefix of every Redis key and channel (deployments can share a Redis)'],
   ['ALLOWED_ORIGINS', '', 'comma-separated extra origins allowed to use cookies (same origin always is)'],
@@ -47,6 +52,7 @@ export const settings = [
   ['POLL_HOLD_MS', '25000', 'how long a long-poll is held when there is nothing to deliver'],
   ['PUSH_RATE_BURST', '100', 'push API calls an API key may make at once'],
   ['PUSH_RATE_REFILL_MS', '20', 'then one more call per this many ms (50 per second)'],
+  ['SHUTDOWN_TIMEOUT_MS', '10000', 'SIGTERM drain bound: past it the process exits 1 instead of 0'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -122,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'FULL'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseSchema: env.DATABASE_SCHEMA || null,
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: env.REDIS_PREFIX ?? 'sb:',
     allowedOrigins: origins(env.ALLOWED_ORIGINS),

@@ -290,8 +290,8 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
       onMessage: (data) => {
         if (live()) this.onMessage(data);
       },
-      onClose: (code, reason) => {
-        if (live()) this.onClose(code, reason);
+      onClose: (code, reason, retryAfterMs) => {
+        if (live()) this.onClose(code, reason, retryAfterMs);
       },
     });
     this.transport = transport;
@@ -402,7 +402,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.scheduleRetry(name, reason);
   }
 
-  private onClose(code: number, reason: string): void {
+  private onClose(code: number, reason: string, retryAfterMs?: number): void {
     const name = this.transport?.name ?? 'websocket';
     const beforeWelcome = this.current.status === 'connecting';
     this.teardown();
@@ -426,12 +426,16 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     }
     if (this.stopped) return;
     if (code === CloseCode.catch_up.code) this.failures = 0;
-    this.scheduleRetry(name, reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`));
+    this.scheduleRetry(
+      name,
+      reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`),
+      retryAfterMs,
+    );
   }
 
-  private scheduleRetry(transport: TransportName, reason: string): void {
+  private scheduleRetry(transport: TransportName, reason: string, retryAfterMs?: number): void {
     if (this.stopped) return;
-    const delay = backoffDelay(this.failures, this.backoff, this.random);
+    const delay = retryAfterMs ?? backoffDelay(this.failures, this.backoff, this.random);
     this.failures++;
     this.setState({
       status: 'reconnecting',
@@ -587,11 +591,21 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   private onError(frame: ErrorFrame): void {
     const entry = frame.ref ? this.outbox.get(frame.ref) : undefined;
+    const retry = isErrorCode(frame.code) && ErrorCode[frame.code].recovery === 'retry';
     if (!entry) {
+      const stream = frame.ref ? this.streams.get(frame.ref) : undefined;
+      if (retry && stream?.resuming && frame.ref) {
+        // A subscription the server could not start now (its storage is away): ask again later,
+        // with the cursor held then, so the stream does not stay silently unsubscribed.
+        const ref = frame.ref;
+        const attempt = this.attemptId;
+        setTimeout(() => {
+          if (attempt === this.attemptId && this.streams.get(ref)?.resuming) this.sendSub(ref);
+        }, frame.retryAfterMs ?? 1000);
+      }
       this.emit('error', frame);
       return;
     }
-    const retry = isErrorCode(frame.code) && ErrorCode[frame.code].recovery === 'retry';
     if (retry) {
       const delay = frame.retryAfterMs ?? 1000;
       setTimeout(() => {

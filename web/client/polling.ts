@@ -28,7 +28,7 @@ export interface PollingOptions {
 
 interface PollAnswer {
   frames?: unknown[];
-  close?: { code: number; reason: string };
+  close?: { code: number; reason: string; retryAfterMs?: number };
 }
 
 /** Resolves after `ms`, or at once when `signal` aborts. */
@@ -60,11 +60,11 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
     let sending = false;
     const all = new AbortController();
 
-    const fail = (code: number, reason: string) => {
+    const fail = (code: number, reason: string, retryAfterMs?: number) => {
       if (closed) return;
       closed = true;
       all.abort();
-      handlers.onClose(code, reason);
+      handlers.onClose(code, reason, retryAfterMs);
     };
 
     /** The first poll, and the first after the streams changed, must not be held. */
@@ -109,7 +109,12 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         handlers.onMessage(frame as object);
       }
       if (answer.close) {
-        fail(answer.close.code, answer.close.reason);
+        const { retryAfterMs } = answer.close;
+        fail(
+          answer.close.code,
+          answer.close.reason,
+          typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+        );
         return true;
       }
       return false;

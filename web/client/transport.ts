@@ -19,8 +19,11 @@ export interface TransportHandlers {
   onOpen(): void;
   /** One server frame: JSON text (WebSocket) or an already-parsed value (polling). */
   onMessage(data: string | object): void;
-  /** Called once; `code` is a WebSocket close code (1006 when the link just dropped). */
-  onClose(code: number, reason: string): void;
+  /**
+   * Called once; `code` is a WebSocket close code (1006 when the link just dropped).
+   * `retryAfterMs`: the server said when to come back (a drained long-poll), instead of backoff.
+   */
+  onClose(code: number, reason: string, retryAfterMs?: number): void;
 }
 
 export interface ClientTransport {
