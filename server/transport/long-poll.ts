@@ -185,7 +185,6 @@ export function createPollHandlers(deps: LongPollDeps) {
       const close = draining
         ? { ...conn.closed, retryAfterMs: Math.floor(Math.random() * DRAIN_SPREAD_MS) }
         : conn.closed;
-      if (draining) c.header('Connection', 'close');
 
       const transport: WireTransport = mode === 'short' ? 'short_polling' : 'polling';
       const labRun = labRunOf(c);

@@ -52,7 +52,7 @@ function recording(rec: Recorded, kind: 'websocket' | 'polling', pick: () => Tar
     const inner =
       kind === 'websocket'
         ? webSocketTransport(target.wsUrl, WS)
-        : pollingTransport({ baseUrl: target.url, requestTimeoutMs: 15_000 });
+        : pollingTransport({ baseUrl: target.url });
     const transport: ClientTransport = inner({
       clientId: handlers.clientId,
       prelude: () => handlers.prelude(),
