@@ -50,9 +50,7 @@ function recording(rec: Recorded, kind: 'websocket' | 'polling', pick: () => Tar
     const target = pick();
     rec.attempts.set(target.label, (rec.attempts.get(target.label) ?? 0) + 1);
     const inner =
-      kind === 'websocket'
-        ? webSocketTransport(target.wsUrl, WS)
-        : pollingTransport({ baseUrl: target.url });
+      kind === 'websocket' ? webSocketTransport(target.wsUrl, WS) : pollingTransport({ baseUrl: target.url });
     const transport: ClientTransport = inner({
       clientId: handlers.clientId,
       prelude: () => handlers.prelude(),
