@@ -34,6 +34,7 @@ import type { DownloadDemoOptions } from './push/download-demo.js';
 import { createRefusals, type Refusals } from './refusals.js';
 import type { AcceptOptions } from './socket-api/accept-websocket.js';
 import type { Storage } from './storage/storage.js';
+import { isStorageUnavailable } from './storage/unavailable.js';
 import type { Support } from './support/service.js';
 import type { SiteDirectory } from './support/sites.js';
 import { createPollHandlers, longPollRoutes } from './transport/long-poll.js';
@@ -158,6 +159,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/', staticRoutes(deps.webDir));
 
   app.onError((err, c) => {
+    if (isStorageUnavailable(err)) {
+      // An outage, not a bug: logged once by the storage, answered as retryable.
+      c.header('Retry-After', String(Math.ceil(err.retryAfterMs / 1000)));
+      return apiError(c, 503, 'unavailable', 'the server cannot reach its storage; try again shortly');
+    }
     deps.log.error('http.error', { method: c.req.method, path: c.req.path, error: errorText(err) });
     return apiError(c, 500, 'internal', 'the server failed on this request; try again');
   });

@@ -16,6 +16,10 @@ export interface Config {
   /** PostgreSQL instead of SQLite, when set. */
   databaseUrl: string | null;
   databaseSchema: string | null;
+  /** How long a PostgreSQL statement or connection attempt may take before `unavailable`. */
+  databaseTimeoutMs: number;
+  /** SIGTERM: the most the drain may take; past it the process exits 1. */
+  shutdownTimeoutMs: number;
   /** Redis instead of the in-process broker, when set. */
   redisUrl: string | null;
   redisPrefix: string;
@@ -59,6 +63,7 @@ export const settings = [
   ['SQLITE_SYNCHRONOUS', 'FULL', 'FULL survives power loss; NORMAL only a process crash'],
   ['DATABASE_URL', '', 'postgres://... to store in PostgreSQL instead of SQLite (several processes)'],
   ['DATABASE_SCHEMA', '', 'PostgreSQL schema to use (created if missing); default: the search_path'],
+  ['DATABASE_TIMEOUT_MS', '5000', 'longest PostgreSQL statement or connect before a send gets unavailable'],
   ['REDIS_URL', '', 'redis://... to fan out, share presence and rate limits across processes'],
   ['REDIS_PREFIX', 'sb:', 'prefix of every Redis key and channel (deployments can share a Redis)'],
   ['REDIS_TIMEOUT_MS', '200', 'longest a request waits on Redis; slower means degraded: local fallbacks'],
@@ -87,6 +92,7 @@ export const settings = [
   ['MAX_CONNECTIONS_PER_USER', '20', 'open sockets and polling tabs per account or visitor (0: no cap)'],
   ['HELLO_TIMEOUT_MS', '10000', 'a socket must say hello (on /path/: send anything) within this long'],
   ['IDLE_TIMEOUT_MS', '60000', 'a /path/ socket with no message for this long is closed (0: never)'],
+  ['SHUTDOWN_TIMEOUT_MS', '10000', 'SIGTERM drain bound: past it the process exits 1 instead of 0'],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -208,6 +214,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'], 'FULL'),
     databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
     databaseSchema: env.DATABASE_SCHEMA || null,
+    databaseTimeoutMs: integer(env, 'DATABASE_TIMEOUT_MS', 5000, 100),
+    shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redisPrefix: env.REDIS_PREFIX ?? 'sb:',
     redisTimeoutMs: integer(env, 'REDIS_TIMEOUT_MS', 200, 10),

@@ -39,7 +39,11 @@ try {
   }
   const stop = (signal: string) => {
     log.info('process.signal', { signal });
-    const force = setTimeout(() => process.exit(1), 10_000);
+    // The drain is bounded (see server.stop); this is the backstop if something still hangs.
+    const force = setTimeout(() => {
+      log.error('server.stop_timeout', { ms: config.shutdownTimeoutMs });
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
     force.unref();
     server.stop().then(
       () => process.exit(0),

@@ -44,7 +44,10 @@ export interface RunningServer {
    * first account (the admin). Null when accounts exist.
    */
   setupCode: string | null;
-  /** Graceful stop: refuse new connections, finish commits, close sockets with 1001. */
+  /**
+   * Graceful stop (drain): refuse new connections and requests, commit and acknowledge what was
+   * received, close sockets with 1001 and answer held polls with that close, then close storage.
+   */
   stop(): Promise<void>;
 }
 
@@ -52,7 +55,12 @@ const LOCAL_BIND = new Set(['127.0.0.1', 'localhost', '::1']);
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const storage = config.databaseUrl
-    ? await openPostgresStorage({ url: config.databaseUrl, schema: config.databaseSchema ?? undefined, log })
+    ? await openPostgresStorage({
+        url: config.databaseUrl,
+        schema: config.databaseSchema ?? undefined,
+        log,
+        timeoutMs: config.databaseTimeoutMs,
+      })
     : openSqliteStorage({
         file: join(config.dataDir, 'switchboard.db'),
         synchronous: config.sqliteSynchronous,
@@ -209,23 +217,51 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     setupCode,
     stop() {
       stopping ??= (async () => {
-        log.info('server.stop', { connections: hub.stats().connections });
+        const started = Date.now();
+        const connections = hub.stats().connections;
+        log.info('server.stop', { connections });
         draining = true;
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        await hub.shutdown('going_away', 'the server is restarting; reconnect shortly');
+        await hub.shutdown('going_away', 'the server is restarting; reconnect shortly', DRAIN_GRACE_MS);
+        // Each socket got its close frame after its last ack; give the peers a moment to answer
+        // the close handshake (so nothing queued is cut off), then cut whoever has not.
+        await socketsClosed(ws.wss.clients, CLOSE_HANDSHAKE_MS);
+        for (const client of ws.wss.clients) client.terminate();
         // Keep-alive HTTP connections would otherwise hold the server open for their idle timeout.
         server.closeIdleConnections();
         const force = setTimeout(() => server.closeAllConnections(), 2000);
-        for (const client of ws.wss.clients) client.terminate();
         await closed;
         clearTimeout(force);
         caps.close();
         await broker.close();
         await storage.close();
+        log.info('server.stopped', { connections, ms: Date.now() - started });
       })();
       return stopping;
     },
   };
+}
+
+/** How long the drain waits for what was received to be committed and acknowledged. */
+const DRAIN_GRACE_MS = 5000;
+/** How long closed sockets get to answer the close handshake before they are cut. */
+const CLOSE_HANDSHAKE_MS = 1000;
+
+/** Resolves once every socket in `clients` has closed, or after `ms`. */
+function socketsClosed(clients: Set<{ once(event: 'close', fn: () => void): unknown }>, ms: number) {
+  return new Promise<void>((resolve) => {
+    let open = clients.size;
+    if (open === 0) return resolve();
+    const timer = setTimeout(resolve, ms);
+    for (const client of clients) {
+      client.once('close', () => {
+        if (--open === 0) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    }
+  });
 }
 
 /**

@@ -55,7 +55,10 @@ export const ErrorCode = {
     meaning: 'send the body as Content-Type: application/json',
   },
   too_large: { recovery: 'terminal', meaning: 'the body is over the size limit' },
-  unavailable: { recovery: 'retry', meaning: 'the server is shutting down; try again shortly' },
+  unavailable: {
+    recovery: 'retry',
+    meaning: 'the server is shutting down or cannot reach its storage; retry after `retryAfterMs`',
+  },
   request_timeout: {
     recovery: 'retry',
     meaning: 'the request’s headers or body arrived too slowly; the connection was closed',

@@ -297,7 +297,7 @@ export type PollRequest = v.InferOutput<typeof PollRequest>;
  */
 export const PollAnswer = v.object({
   frames: v.array(v.unknown()),
-  close: v.optional(v.object({ code: v.number(), reason: v.string() })),
+  close: v.optional(v.object({ code: v.number(), reason: v.string(), retryAfterMs: v.optional(v.number()) })),
   known: v.optional(v.record(v.string(), v.string())),
 });
 export type PollAnswer = v.InferOutput<typeof PollAnswer>;

@@ -91,8 +91,11 @@ export interface Hub {
   closeUser(userId: string, close: AccountClose): void;
   /** Tells the user's connections that a stream membership ended. */
   membershipEnded(userId: string, stream: string): void;
-  /** Server shutdown: stop heartbeats, close every connection, finish commits in flight. */
-  shutdown(close: CloseName, reason: string): Promise<void>;
+  /**
+   * Server shutdown: stop heartbeats and taking frames, finish what was received (commits and
+   * their acks, for at most `graceMs`), then close every connection and finish commits in flight.
+   */
+  shutdown(close: CloseName, reason: string, graceMs?: number): Promise<void>;
   stats(): { connections: number; streams: number };
 }
 
@@ -180,6 +183,12 @@ export function createHub(deps: HubDeps): Hub {
       deps.extension
         ?.onCommitted(result.entry)
         .catch((err) => log.error('hub.extension_failed', { stream: input.stream, error: errorText(err) }));
+    } else if (result.status === 'duplicate') {
+      // NOTE: a retry after a lost answer (the database committed, then the connection failed
+      // before COMMIT's reply arrived) finds its first attempt stored but never published.
+      // Publishing it now keeps live subscribers from waiting for the next message to reveal the
+      // gap; those who have it already drop it by seq.
+      broker.publish(streamChannel(input.stream), entryFrame(result.entry));
     }
     return result;
   };
@@ -309,11 +318,15 @@ export function createHub(deps: HubDeps): Hub {
   }, config.heartbeatMs);
   heartbeat.unref();
 
+  let closing: { name: CloseName; reason: string } | null = null;
+
   return {
     config,
     connect(conn, cookieAuth, options) {
       const session = new Session(ctx, conn, cookieAuth, options);
       sessions.add(session);
+      // One that slipped in while the server drains is told to go elsewhere at once.
+      if (closing) session.close(closing.name, closing.reason);
       return session;
     },
     commit: (input) => commit(input),
@@ -335,11 +348,21 @@ export function createHub(deps: HubDeps): Hub {
     claimPoll(userId, cid, pollId) {
       broker.publish(userChannel(userId), { type: 'poll', cid, pollId });
     },
-    async shutdown(close, reason) {
+    async shutdown(close, reason, graceMs = 5000) {
       clearInterval(heartbeat);
       clearInterval(sweep);
-      // Acks for commits already under way still reach their senders; then no new input.
-      await committer.drain();
+      closing = { name: close, reason };
+      // NOTE: what was received is committed and acknowledged before the close, so a client
+      // resends (elsewhere, same clientMsgId) only what it never got an ack for. Frames arriving
+      // from now on are not handled. Bounded: a stuck database must not hold the process forever.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...sessions].map((session) => session.drain())),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
       for (const session of [...sessions]) session.close(close, reason);
       await committer.drain();
     },

@@ -16,6 +16,7 @@ import { streamChannel, userChannel } from '../broker/broker.js';
 import { randomId } from '../ids.js';
 import { errorText, type LogFields } from '../log.js';
 import type { AppendResult, Role } from '../storage/storage.js';
+import { isStorageUnavailable } from '../storage/unavailable.js';
 import { AGENT_KINDS, WRITABLE_KINDS } from './access.js';
 import type { Conn } from './conn.js';
 import { errorFrame, messageBody } from './frames.js';
@@ -68,6 +69,8 @@ export class Session implements SubscriptionOwner {
   private busy = 0;
   private readonly idleWaiters: (() => void)[] = [];
   private helloTimer: NodeJS.Timeout | undefined;
+  /** Set when the server drains: frames that arrive from now on are not handled. */
+  private refusing = false;
   lastInbound = Date.now();
 
   constructor(
@@ -115,6 +118,7 @@ export class Session implements SubscriptionOwner {
   /** A transport hands every decoded frame here. */
   receive(frame: ClientFrame): void {
     this.lastInbound = Date.now();
+    if (this.refusing) return;
     switch (this.state) {
       case 'closed':
         return;
@@ -147,7 +151,7 @@ export class Session implements SubscriptionOwner {
         this.protocolError({ code: 'already_hello', message: 'hello was already received' });
         return;
       case 'sub':
-        this.guard(this.onSub(frame.stream, frame.after));
+        this.guard(this.onSub(frame.stream, frame.after), frame.stream);
         return;
       case 'unsub':
         this.dropSubscription(frame.stream);
@@ -208,7 +212,14 @@ export class Session implements SubscriptionOwner {
     }
     this.state = 'authenticating';
     if (!this.identity && (credentials.token || credentials.visitor)) {
-      this.identity = await this.hub.authenticate({ ...credentials, site: this.siteKey });
+      try {
+        this.identity = await this.hub.authenticate({ ...credentials, site: this.siteKey });
+      } catch (err) {
+        if (!isStorageUnavailable(err)) throw err;
+        // Not this client's fault, and nothing to wait for on this connection: reconnect later.
+        this.close('internal', 'the server cannot reach its storage; reconnect shortly');
+        return;
+      }
     }
     if (!this.isOpen) return;
     if (!this.identity) {
@@ -274,7 +285,14 @@ export class Session implements SubscriptionOwner {
     const sub = new Subscription(stream, this, this.hub.storage, this.hub.config.replayLimit);
     this.subs.set(stream, sub);
     this.hub.addSubscription(sub);
-    const head = await sub.start(after);
+    let head: number;
+    try {
+      head = await sub.start(after);
+    } catch (err) {
+      // Not left registered half-started (it would hold live frames forever); the client may retry.
+      if (this.subs.get(stream) === sub) this.dropSubscription(stream, false);
+      throw err;
+    }
     const position = await this.hub.storage.readPosition(user.id, stream);
     if (!sub.active || !this.isOpen) return;
     this.send({ type: 'subscribed', stream, head, ...position });
@@ -530,13 +548,30 @@ export class Session implements SubscriptionOwner {
   }
 
   private internalError(err: unknown, ref?: string): void {
+    if (isStorageUnavailable(err)) {
+      // Logged once per outage by the storage, not once per frame.
+      this.sendError('unavailable', `the server cannot store this now; retry in ${err.retryAfterMs} ms`, {
+        ...(ref ? { ref } : {}),
+        retryAfterMs: err.retryAfterMs,
+      });
+      return;
+    }
     this.hub.log.error('conn.error', { conn: this.connId, error: errorText(err) });
     this.sendError('internal', 'the server failed to handle this frame; send it again', ref ? { ref } : {});
   }
 
   /** Runs an async handler so that a rejection becomes an `internal` error frame, never a crash. */
-  private guard(work: Promise<unknown>): void {
-    this.track(work.catch((err) => this.internalError(err)));
+  private guard(work: Promise<unknown>, ref?: string): void {
+    this.track(work.catch((err) => this.internalError(err, ref)));
+  }
+
+  /**
+   * Server drain: stop handling new frames and resolve once everything received so far is done
+   * (sends committed and acknowledged), so the close that follows loses nothing acknowledged.
+   */
+  drain(): Promise<void> {
+    this.refusing = true;
+    return this.whenIdle();
   }
 
   /** Counts work under way, so a request-scoped connection (a poll) can wait for it to finish. */
@@ -554,7 +589,10 @@ export class Session implements SubscriptionOwner {
 
   /** SubscriptionOwner: the log could not be read while catching up. */
   fail(err: unknown): void {
-    this.hub.log.error('conn.fail', { conn: this.connId, error: errorText(err) });
+    // A storage outage is logged once by the storage; each connection it ends is not news.
+    if (isStorageUnavailable(err))
+      this.hub.log.debug('conn.fail', { conn: this.connId, error: errorText(err) });
+    else this.hub.log.error('conn.fail', { conn: this.connId, error: errorText(err) });
     this.close('internal', 'could not read the log; reconnect to resume');
   }
 

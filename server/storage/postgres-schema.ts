@@ -4,14 +4,14 @@
  * have run; each runs in its own transaction at start-up, under an advisory lock so that processes
  * starting together migrate once. Append new migrations; never edit a released one.
  */
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
 import { sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
  * transaction either way. */
-export type PostgresMigration = string | ((client: PoolClient, log: Logger | undefined) => Promise<void>);
+export type PostgresMigration = string | ((client: ClientBase, log: Logger | undefined) => Promise<void>);
 
 export const postgresMigrations: readonly PostgresMigration[] = [
   `

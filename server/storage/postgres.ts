@@ -9,9 +9,10 @@
  * @example
  * const storage = await openPostgresStorage({ url: 'postgres://switchboard@db:5432/switchboard' });
  */
-import { DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
+import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
 import { randomId } from '../ids.js';
-import { errorText, type Logger } from '../log.js';
+import { createLogger, errorText, type Logger } from '../log.js';
+import { classifyPostgresError, createFaultTracker, guardStorage } from './postgres-faults.js';
 import { type PostgresMigration, postgresMigrations } from './postgres-schema.js';
 import { postgresSupport } from './postgres-support.js';
 import {
@@ -49,9 +50,19 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in the pool; default 10. */
   poolSize?: number;
-  /** Where to report errors of idle pooled connections (a restarted server, say). */
+  /** Where to report outages (one line when the database goes away, one when it is back). */
   log?: Logger;
+  /**
+   * The longest a statement, a connection attempt or a wait for a pooled connection may take
+   * before the operation fails with `StorageUnavailableError`; default 5000 ms. A connection that
+   * has not answered a query 1 s after that is cut on our side (a stalled network never delivers
+   * the server's cancel).
+   */
+  timeoutMs?: number;
 }
+
+/** How much longer than the server's statement_timeout we wait for its answer before cutting. */
+const READ_SLACK_MS = 1000;
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 /** The first key of the migration advisory lock ("SWMG"); the second is the schema's hash. */
@@ -198,10 +209,22 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     );
   }
   const poolSize = options.poolSize ?? 10;
+  const timeoutMs = options.timeoutMs ?? 5000;
+  const log = options.log ?? createLogger('silent');
   const pool = new Pool({
     connectionString: options.url,
     max: poolSize,
-    connectionTimeoutMillis: 5_000,
+    connectionTimeoutMillis: timeoutMs,
+    // NOTE: three timeouts, because a database can fail in three ways. A statement stuck behind a
+    // lock is cancelled by the server (statement_timeout). A network that stops carrying bytes
+    // never delivers that cancel, so we stop waiting a little later (query_timeout) and discard
+    // the connection. And a backend whose client vanished mid-transaction would hold its stream
+    // row lock, blocking every append to that stream, until TCP noticed (hours):
+    // idle_in_transaction_session_timeout ends it. Our transactions never idle between statements.
+    statement_timeout: timeoutMs,
+    query_timeout: timeoutMs + READ_SLACK_MS,
+    idle_in_transaction_session_timeout: timeoutMs,
+    keepAlive: true,
     types,
     // NOTE: set per connection before the pool hands it out (and awaited), rather than as a
     // start-up `options` parameter, which an `?options=` in the URL would silently replace.
@@ -213,11 +236,19 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
           },
         }),
   });
-  // An idle connection that the server drops emits here; without a listener it would crash us.
-  pool.on('error', (err) => options.log?.warn('postgres_idle_connection_error', { error: errorText(err) }));
+  const poolFull = () => pool.totalCount >= poolSize && pool.idleCount === 0;
+  const classify = (err: unknown) => classifyPostgresError(err, poolFull());
+  const faults = createFaultTracker(log);
+  // An idle connection that the server drops emits here (pg-pool then discards it); without a
+  // listener it would crash us. A restart drops every idle connection: one outage, one line.
+  pool.on('error', (err) => {
+    const fault = classify(err);
+    if (fault) faults.failed(fault, err);
+    else log.warn('storage.idle_connection_error', { error: errorText(err) });
+  });
 
   try {
-    await migrate(pool, schema, options.log);
+    await migrate(options.url, schema, timeoutMs, options.log);
   } catch (err) {
     await pool.end().catch(() => {});
     throw startError(options.url, err);
@@ -225,6 +256,9 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
 
   const transaction = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    // A checked-out client whose connection dies emits 'error' as well as failing its query;
+    // unheard, that event would be an uncaught exception.
+    client.on('error', ignore);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -232,12 +266,19 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       await client.query('COMMIT');
       return result;
     } catch (err) {
+      if (classify(err) === 'down') {
+        // The connection is gone or stalled: a ROLLBACK would only wait out another timeout. The
+        // server rolls back when the session ends (or idle_in_transaction_session_timeout ends it).
+        broken = err instanceof Error ? err : new Error(String(err));
+        throw err;
+      }
       // A connection that cannot even roll back is discarded rather than returned to the pool.
       await client.query('ROLLBACK').catch((rollbackErr: Error) => {
         broken = rollbackErr;
       });
       throw err;
     } finally {
+      client.off('error', ignore);
       client.release(broken);
     }
   };
@@ -327,6 +368,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         schema: String(facts?.schema),
         synchronous_commit: String(facts?.synchronous_commit),
         pool_max: String(poolSize),
+        timeout_ms: String(timeoutMs),
       };
     },
     async close() {
@@ -544,17 +586,29 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       return (await rows<JobRow>(sql.listJobs, [userId, since, limit])).map(toJob);
     },
   };
-  return storage;
+  return guardStorage(storage, classify, faults);
 }
+
+const ignore = () => {};
 
 /**
  * Creates the schema if asked for one and runs the pending migrations, each in its own
  * transaction, holding a session advisory lock so that processes starting together take turns:
  * the second finds the work done.
  */
-async function migrate(pool: Pool, schema: string | undefined, log: Logger | undefined): Promise<void> {
-  const client = await pool.connect();
+async function migrate(
+  url: string,
+  schema: string | undefined,
+  timeoutMs: number,
+  log: Logger | undefined,
+): Promise<void> {
+  // NOTE: its own connection, without the pool's statement timeouts: a migration may rewrite a
+  // large table, and a process starting beside a migrating one waits on the advisory lock.
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: timeoutMs, keepAlive: true });
+  client.on('error', ignore);
+  await client.connect();
   try {
+    if (schema !== undefined) await client.query(`SET search_path TO ${escapeIdentifier(schema)}`);
     const target =
       schema ??
       (await client.query<{ s: string | null }>('SELECT current_schema() AS s')).rows[0]?.s ??
@@ -592,9 +646,8 @@ async function migrate(pool: Pool, schema: string | undefined, log: Logger | und
       }
     }
   } finally {
-    // Destroyed rather than pooled: ending the session also releases the advisory lock, whatever
-    // state an error left it in.
-    client.release(true);
+    // Ending the session also releases the advisory lock, whatever state an error left it in.
+    await client.end().catch(() => {});
   }
 }
 

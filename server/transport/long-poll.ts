@@ -89,6 +89,8 @@ export interface LongPollDeps {
 
 /** How long to let more frames join an answer once the first piece of news is there. */
 const COALESCE_MS = 15;
+/** A drained poll's client waits a random time up to this before it polls again. */
+const DRAIN_SPREAD_MS = 1000;
 /** Upper bound on waiting for a request's own subs and sends to be answered. */
 const SETTLE_MS = 10_000;
 
@@ -186,9 +188,15 @@ export function createPollHandlers(deps: LongPollDeps) {
       clearTimeout(coalescing);
       c.req.raw.signal.removeEventListener('abort', release);
       conn.onChange = () => {};
-      const close = conn.closed;
       session.closed();
       for (const f of conn.judge.unfinished()) conn.frames.push(f);
+      const draining = conn.closed?.code === CloseCode.going_away.code;
+      // The server drains: poll again elsewhere (a load balancer sends the next poll to another
+      // process), spread over a second so that every held poll does not land at once.
+      const close =
+        draining && conn.closed
+          ? { ...conn.closed, retryAfterMs: Math.floor(Math.random() * DRAIN_SPREAD_MS) }
+          : conn.closed;
 
       const transport: WireTransport = mode === 'short' ? 'short_polling' : 'polling';
       const labRun = labRunOf(c);

@@ -28,6 +28,7 @@ import { errorText, type Logger } from '../log.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { Refusals } from '../refusals.js';
 import type { AuthSession } from '../storage/storage.js';
+import { isStorageUnavailable } from '../storage/unavailable.js';
 import type { SiteDirectory } from '../support/sites.js';
 
 /** A close reason must fit in 123 bytes of UTF-8. */
@@ -393,6 +394,15 @@ export function createWebSocketTransport(deps: WebSocketDeps) {
           });
         },
         (err) => {
+          if (isStorageUnavailable(err)) {
+            // Logged once per outage by the storage; the client's backoff retries.
+            refuse(socket, {
+              status: 503,
+              code: 'unavailable',
+              message: 'storage is unreachable; try again shortly',
+            });
+            return;
+          }
           log.error('ws.upgrade_failed', { error: errorText(err) });
           refuse(socket, { status: 500, code: 'internal', message: 'the server failed; try again' });
         },

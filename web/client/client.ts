@@ -431,10 +431,17 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     }
     if (this.stopped) return;
     if (code === CloseCode.catch_up.code) this.failures = 0;
-    this.scheduleRetry(name, reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`));
+    this.scheduleRetry(
+      name,
+      reason || (code === 1006 ? 'the connection dropped' : `closed (${code})`),
+      retryAfterMs,
+    );
   }
 
-  /** `atLeastMs`: the server asked for this long first (a cap's Retry-After). */
+  /**
+   * `atLeastMs`: the server asked for this long first (a cap's Retry-After, a drained poll's
+   * retryAfterMs); never less than the backoff, so a server's hint cannot make a client hammer.
+   */
   private scheduleRetry(transport: TransportName, reason: string, atLeastMs = 0): void {
     if (this.stopped) return;
     const delay = Math.max(atLeastMs, backoffDelay(this.failures, this.backoff, this.random));
@@ -593,11 +600,21 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
 
   private onError(frame: ErrorFrame): void {
     const entry = frame.ref ? this.outbox.get(frame.ref) : undefined;
+    const retry = isErrorCode(frame.code) && ErrorCode[frame.code].recovery === 'retry';
     if (!entry) {
+      const stream = frame.ref ? this.streams.get(frame.ref) : undefined;
+      if (retry && stream?.resuming && frame.ref) {
+        // A subscription the server could not start now (its storage is away): ask again later,
+        // with the cursor held then, so the stream does not stay silently unsubscribed.
+        const ref = frame.ref;
+        const attempt = this.attemptId;
+        setTimeout(() => {
+          if (attempt === this.attemptId && this.streams.get(ref)?.resuming) this.sendSub(ref);
+        }, frame.retryAfterMs ?? 1000);
+      }
       this.emit('error', frame);
       return;
     }
-    const retry = isErrorCode(frame.code) && ErrorCode[frame.code].recovery === 'retry';
     if (retry) {
       const delay = frame.retryAfterMs ?? 1000;
       setTimeout(() => {

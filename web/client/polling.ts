@@ -119,7 +119,12 @@ export function pollingTransport(options: PollingOptions): TransportFactory {
         handlers.onMessage(frame as object);
       }
       if (answer.close) {
-        fail(answer.close.code, answer.close.reason);
+        const { retryAfterMs } = answer.close;
+        fail(
+          answer.close.code,
+          answer.close.reason,
+          typeof retryAfterMs === 'number' ? retryAfterMs : undefined,
+        );
         return true;
       }
       return false;

@@ -21,7 +21,8 @@ export interface TransportHandlers {
   onMessage(data: string | object): void;
   /**
    * Called once; `code` is a WebSocket close code (1006 when the link just dropped).
-   * `retryAfterMs`: the server said how long to wait first (HTTP Retry-After on a poll).
+   * `retryAfterMs`: the server said how long to wait first (a cap's Retry-After, a drained
+   * long-poll's close).
    */
   onClose(code: number, reason: string, retryAfterMs?: number): void;
 }
