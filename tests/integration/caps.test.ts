@@ -13,7 +13,7 @@ import type { WebSocketConstructor } from '../../web/client/transport.js';
 import { api, register, type TestUser } from '../support/api.js';
 import { RawSocket, until } from '../support/clients.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { dropSchemas, freshPrefix, freshSchema, pgUrl, redisUrl } from '../support/services.js';
+import { clusterEnv, dropSchemas } from '../support/services.js';
 
 const running: ServerProcess[] = [];
 const schemas = new Set<string>();
@@ -236,16 +236,10 @@ describe('per account', () => {
 
 describe('across processes (Redis)', () => {
   it('connections on A and on B count against one cap; a closed one on A frees a slot for B', async () => {
-    const schema = freshSchema();
-    schemas.add(schema);
-    const env = {
-      DATABASE_URL: pgUrl,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: freshPrefix(),
+    const env = clusterEnv(schemas, {
       MAX_CONNECTIONS_PER_IP: '0',
       MAX_CONNECTIONS_PER_USER: '4',
-    };
+    });
     const [a, b] = await Promise.all([server(env), server(env)]);
     const user = await register(a.url);
     const onA = await Promise.all(Array.from({ length: 3 }, () => RawSocket.hello(a.wsUrl, user.token)));

@@ -12,7 +12,7 @@ import { pollingTransport } from '../../web/client/polling.js';
 import { api, register, type TestUser } from '../support/api.js';
 import { RawSocket, until } from '../support/clients.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { dropSchemas, freshPrefix, freshSchema, pgUrl, redisUrl } from '../support/services.js';
+import { clusterEnv, dropSchemas } from '../support/services.js';
 
 const HOLD_MS = 1000;
 const ROOM = 'room:general';
@@ -227,15 +227,9 @@ describe('raw polls with `known`', () => {
 
 describe('an idle long-poll on two processes (PostgreSQL + Redis)', () => {
   it('makes one request per POLL_HOLD_MS while hopping between the processes, and still sees changes within 1 s', async () => {
-    const schema = freshSchema();
-    schemas.add(schema);
-    const env = {
-      DATABASE_URL: pgUrl,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: freshPrefix(),
+    const env = clusterEnv(schemas, {
       POLL_HOLD_MS: String(HOLD_MS),
-    };
+    });
     const [a, b] = (await Promise.all([startServerProcess({ env }), startServerProcess({ env })])) as [
       ServerProcess,
       ServerProcess,

@@ -8,7 +8,7 @@ import { CloseCode } from '../../shared/codes.js';
 import { api, register, type TestUser } from '../support/api.js';
 import { RawSocket } from '../support/clients.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import { dropSchemas, freshPrefix, freshSchema, pgUrl, redisUrl } from '../support/services.js';
+import { clusterEnv, dropSchemas } from '../support/services.js';
 
 const HOST = 'https://shop.example';
 const schemas = new Set<string>();
@@ -18,15 +18,9 @@ let admin: TestUser;
 let siteKey: string;
 
 beforeAll(async () => {
-  const schema = freshSchema();
-  schemas.add(schema);
-  const env = {
-    DATABASE_URL: pgUrl,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: freshPrefix(),
+  const env = clusterEnv(schemas, {
     RATE_BURST: '1000',
-  };
+  });
   [a, b] = (await Promise.all([startServerProcess({ env }), startServerProcess({ env })])) as [
     ServerProcess,
     ServerProcess,

@@ -17,16 +17,7 @@ import {
 import { api, fetchHistory, register, type TestUser } from '../support/api.js';
 import { RawSocket, until } from '../support/clients.js';
 import { type ServerProcess, startServerProcess } from '../support/server-process.js';
-import {
-  dropSchemas,
-  freePort,
-  freshPrefix,
-  freshSchema,
-  pgUrl,
-  redisUrl,
-  startRedis,
-  stopProcess,
-} from '../support/services.js';
+import { clusterEnv, dropSchemas, freePort, startRedis, stopProcess } from '../support/services.js';
 
 const schemas = new Set<string>();
 const running: ServerProcess[] = [];
@@ -45,16 +36,10 @@ interface Cluster {
 }
 
 async function cluster(extra: Record<string, string> = {}): Promise<Cluster> {
-  const schema = freshSchema();
-  schemas.add(schema);
-  const env = {
-    DATABASE_URL: pgUrl,
-    DATABASE_SCHEMA: schema,
-    REDIS_URL: redisUrl,
-    REDIS_PREFIX: freshPrefix(),
+  const env = clusterEnv(schemas, {
     RATE_BURST: '100000',
     ...extra,
-  };
+  });
   // Started together: migrations and seeding must cope with a twin starting at the same moment.
   const [a, b] = await Promise.all([startServerProcess({ env }), startServerProcess({ env })]);
   running.push(a as ServerProcess, b as ServerProcess);

@@ -17,6 +17,22 @@ export const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const freshSchema = (): string => `t_${randomBytes(6).toString('hex')}`;
 export const freshPrefix = (): string => `t${randomBytes(4).toString('hex')}:`;
 
+/**
+ * The environment of processes that share one fresh PostgreSQL schema (added to `schemas`, for
+ * dropSchemas at the end) and one fresh Redis key prefix on the shared Redis, plus `extra`.
+ */
+export function clusterEnv(schemas: Set<string>, extra: Record<string, string> = {}): Record<string, string> {
+  const schema = freshSchema();
+  schemas.add(schema);
+  return {
+    DATABASE_URL: pgUrl,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: freshPrefix(),
+    ...extra,
+  };
+}
+
 export async function dropSchemas(schemas: Iterable<string>): Promise<void> {
   const client = new pg.Client({ connectionString: pgUrl });
   await client.connect();
