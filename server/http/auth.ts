@@ -38,11 +38,14 @@ export interface AuthDeps {
 }
 
 /**
- * NOTE: the per-(account, address) bucket is the old per-account one. Per account alone, an
- * attacker failing on purpose would lock the owner out; per address, the owner's own address
- * still has its tokens while the attacker's is empty.
+ * Attempts at one account from one address: a third of the address's burst, refilled three times
+ * as slowly (10, then one per 30 s, by default). Per account alone, an attacker failing on purpose
+ * would lock the owner out; per (account, address), the owner's own address keeps its tokens.
  */
-const ACCOUNT_ATTEMPTS: RateRule = { burst: 10, refillMs: 30_000 };
+const accountAttempts = (login: RateRule): RateRule => ({
+  burst: Math.max(1, Math.ceil(login.burst / 3)),
+  refillMs: login.refillMs * 3,
+});
 
 const sameCode = (given: string, expected: string): boolean => {
   const a = Buffer.from(given);
@@ -149,7 +152,7 @@ export function authRoutes(deps: AuthDeps): Hono<AppEnv> {
         },
         {
           key: `login:${key}:${ip}`,
-          rule: ACCOUNT_ATTEMPTS,
+          rule: accountAttempts(deps.throttles.login),
           what: 'sign-in attempts at this account from one address',
           reason: 'login_account',
         },
