@@ -52,6 +52,8 @@ export const CreateRoomBody = v.object({
     v.pipe(v.string('topic must be a string'), v.trim(), byteLimit('topic', Limits.roomTopicBytes)),
     '',
   ),
+  /** public: listed, anyone joins; private: unlisted, by invitation only. */
+  kind: v.optional(v.picklist(['public', 'private'], 'kind must be public or private'), 'public'),
 });
 export type CreateRoomBody = v.InferOutput<typeof CreateRoomBody>;
 
@@ -63,12 +65,20 @@ export interface ApiUser {
 
 export type AccountStatus = 'active' | 'suspended' | 'deleted';
 
+/** public: listed, anyone joins; private: by invitation; dm: a direct message. */
+export type RoomKind = 'public' | 'private' | 'dm';
+/** A member's role in one room (owners and moderators moderate it). */
+export type RoomRole = 'owner' | 'moderator' | 'member';
+
 export interface ApiRoom {
   id: string;
   title: string;
   topic: string;
+  kind: RoomKind;
   memberCount: number;
   joined: boolean;
+  /** Your role in the room; null when you are not a member. */
+  role: RoomRole | null;
   head: number;
   readSeq: number;
   unread: number;

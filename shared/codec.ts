@@ -12,6 +12,12 @@ export interface DecodeError {
   message: string;
   /** The clientMsgId (or stream) of the broken frame, when it had one, so a sender can match it. */
   ref?: string;
+  /**
+   * Set when a server frame this build cannot read still carries a `stream` and a `seq`: a log
+   * entry of a type (or change kind) added after this client was built. The client skips it but
+   * moves its cursor past it, so it neither shows it nor mistakes it for a gap.
+   */
+  logEntry?: { stream: string; seq: number };
 }
 
 export type Decoded<T> = { ok: true; frame: T } | { ok: false; error: DecodeError };
@@ -35,6 +41,12 @@ function refOf(value: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+function logEntryOf(record: Record<string, unknown>): { stream: string; seq: number } | undefined {
+  const { stream, seq } = record;
+  if (typeof stream !== 'string' || typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) return;
+  return { stream, seq };
+}
+
 function validate<T>(schema: FrameSchema, known: ReadonlySet<string>, value: unknown): Decoded<T> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, error: { code: 'invalid_frame', message: 'a frame must be a JSON object' } };
@@ -45,14 +57,14 @@ function validate<T>(schema: FrameSchema, known: ReadonlySet<string>, value: unk
     return { ok: false, error: { code: 'invalid_frame', message: 'type must be a string' } };
   }
   // NOTE: a Set lookup, never `handlers[type]`: "__proto__" or "constructor" must be unknown.
+  const entry = schema === ServerFrame ? logEntryOf(record) : undefined;
   if (!known.has(type)) {
-    return {
-      ok: false,
-      error: {
-        code: 'unknown_type',
-        message: `unknown frame type "${type.slice(0, 40)}"; expected one of ${[...known].join(', ')}`,
-      },
+    const error: DecodeError = {
+      code: 'unknown_type',
+      message: `unknown frame type "${type.slice(0, 40)}"; expected one of ${[...known].join(', ')}`,
     };
+    if (entry) error.logEntry = entry;
+    return { ok: false, error };
   }
   const result = v.safeParse(schema, value);
   if (result.success) return { ok: true, frame: result.output as T };
@@ -62,6 +74,7 @@ function validate<T>(schema: FrameSchema, known: ReadonlySet<string>, value: unk
   };
   const ref = refOf(record);
   if (ref !== undefined) error.ref = ref;
+  if (entry) error.logEntry = entry;
   return { ok: false, error };
 }
 

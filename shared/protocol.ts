@@ -64,11 +64,17 @@ export const SubFrame = v.object({
   ),
 });
 export const UnsubFrame = v.object({ type: v.literal('unsub'), stream: Stream });
+const MessageId = v.pipe(
+  v.string('a message id must be a string'),
+  v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a message id is 1-64 letters, digits, _ or -'),
+);
 export const SendFrame = v.object({
   type: v.literal('send'),
   stream: Stream,
   clientMsgId: ClientMsgId,
   text: MessageText,
+  /** The id of a message in the same stream that this one answers. */
+  replyTo: v.optional(MessageId),
 });
 export const TypingInFrame = v.object({
   type: v.literal('typing'),
@@ -136,6 +142,13 @@ export type SendFrame = v.InferOutput<typeof SendFrame>;
 export const UserRef = v.object({ id: v.string(), name: v.string() });
 export type UserRef = v.InferOutput<typeof UserRef>;
 
+/** The users who reacted with one emoji: `users` is capped (the first ones), `count` is not. */
+export const ReactionSummary = v.object({ emoji: v.string(), count: v.number(), users: v.array(UserRef) });
+export type ReactionSummary = v.InferOutput<typeof ReactionSummary>;
+
+/** What a reply shows of the message it answers (as it was when the reply was sent). */
+export const ReplyQuote = v.object({ id: v.string(), seq: v.number(), from: UserRef, text: v.string() });
+
 export const WelcomeFrame = v.object({
   type: v.literal('welcome'),
   v: v.number(),
@@ -153,6 +166,15 @@ export const MsgFrame = v.object({
   from: UserRef,
   clientMsgId: v.string(),
   text: v.string(),
+  replyTo: v.optional(ReplyQuote),
+  /** Ids of the users the text mentions; "room" when it mentions everyone (`@room`). */
+  mentions: v.optional(v.array(v.string())),
+  // The message as it is now, in history pages (live, changes arrive as `change` frames):
+  editedAt: v.optional(v.number()),
+  deleted: v.optional(v.boolean()),
+  reactions: v.optional(v.array(ReactionSummary)),
+  /** The seq of the newest change folded into this frame: a `change` at or below it is already in. */
+  stateSeq: v.optional(v.number()),
 });
 /** A pushed event in a stream's log (from the push API or a finished job), resumable by seq like a message. */
 export const EventFrame = v.object({
@@ -163,6 +185,49 @@ export const EventFrame = v.object({
   ts: v.number(),
   event: v.string(),
   data: v.unknown(),
+});
+/**
+ * A change in a stream, as a log entry of its own with a seq: edits, deletions and reactions
+ * (each naming its `target` message by id) and membership and room changes. A change carries the
+ * resulting state, not a delta (a reaction's full summary, an edit's new text), so applying one
+ * twice, or after a history page that already has it (`stateSeq`), changes nothing.
+ */
+export const EditChange = v.object({
+  kind: v.literal('edit'),
+  target: v.string(),
+  text: v.string(),
+  mentions: v.optional(v.array(v.string())),
+});
+export const DeleteChange = v.object({ kind: v.literal('delete'), target: v.string() });
+export const ReactionChange = v.object({
+  kind: v.literal('reaction'),
+  target: v.string(),
+  reaction: ReactionSummary,
+});
+export const MemberChange = v.object({
+  kind: v.literal('member'),
+  user: UserRef,
+  action: v.picklist(['join', 'leave', 'invite', 'remove', 'ban', 'unban', 'mute', 'unmute', 'role']),
+  role: v.optional(v.picklist(['owner', 'moderator', 'member'])),
+  /** A mute's or ban's end (ms since the epoch); null or absent: until lifted. */
+  until: v.optional(v.nullable(v.number())),
+});
+export const RoomChange = v.object({
+  kind: v.literal('room'),
+  title: v.optional(v.string()),
+  topic: v.optional(v.string()),
+});
+export const Change = v.variant('kind', [EditChange, DeleteChange, ReactionChange, MemberChange, RoomChange]);
+export type Change = v.InferOutput<typeof Change>;
+export const ChangeFrame = v.object({
+  type: v.literal('change'),
+  stream: v.string(),
+  seq: v.number(),
+  id: v.string(),
+  ts: v.number(),
+  /** Who made the change. */
+  from: UserRef,
+  change: Change,
 });
 /** A job's latest state: ephemeral (only the newest matters), sent live and on every (re)subscribe. */
 export const JobFrame = v.object({
@@ -256,6 +321,7 @@ export const ServerFrame = v.variant('type', [
   WelcomeFrame,
   MsgFrame,
   EventFrame,
+  ChangeFrame,
   JobFrame,
   AckFrame,
   SubscribedFrame,
@@ -304,8 +370,9 @@ export type PollAnswer = v.InferOutput<typeof PollAnswer>;
 export type MsgFrame = v.InferOutput<typeof MsgFrame>;
 export type EventFrame = v.InferOutput<typeof EventFrame>;
 export type JobFrame = v.InferOutput<typeof JobFrame>;
+export type ChangeFrame = v.InferOutput<typeof ChangeFrame>;
 /** A frame that carries one log entry: what cursors count. */
-export type LogFrame = MsgFrame | EventFrame;
+export type LogFrame = MsgFrame | EventFrame | ChangeFrame;
 export type ReceiptFrame = v.InferOutput<typeof ReceiptFrame>;
 export type ConversationsFrame = v.InferOutput<typeof ConversationsFrame>;
 export type AckFrame = v.InferOutput<typeof AckFrame>;

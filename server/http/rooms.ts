@@ -32,8 +32,10 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
       id: r.id,
       title: r.title,
       topic: r.topic,
+      kind: r.kind,
       memberCount: r.memberCount,
       joined: r.joined,
+      role: r.role,
       head: r.head,
       readSeq: r.readSeq,
       unread: r.unread,
@@ -46,14 +48,15 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     if (!body.ok) return body.response;
     const user = userOf(c);
     const room = await storage.createRoom({ ...body.value, createdBy: user.id });
-    await storage.joinRoom(room.id, user.id);
-    log.info('room.create', { room: room.id, user: user.username });
+    await storage.joinRoom(room.id, user.id, 'owner');
+    log.info('room.create', { room: room.id, kind: room.kind, user: user.username });
     return c.json({ room }, 201);
   });
 
   app.post('/:id/join', async (c) => {
     const id = c.req.param('id');
-    if (!(await storage.roomById(id))) return apiError(c, 404, 'not_found', 'no such room');
+    // NOTE: a private room or a DM answers as if it did not exist; joining one takes an invitation.
+    if ((await storage.roomById(id))?.kind !== 'public') return apiError(c, 404, 'not_found', 'no such room');
     const joined = await storage.joinRoom(id, userOf(c).id);
     if (joined) log.info('room.join', { room: id, user: userOf(c).username });
     return c.json({ joined: true });
@@ -74,7 +77,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const user = userOf(c);
     if (!(await storage.isMember(id, user.id))) {
-      return (await storage.roomById(id))
+      return (await storage.roomById(id))?.kind === 'public'
         ? apiError(c, 403, 'forbidden', 'join the room to read its history')
         : apiError(c, 404, 'not_found', 'no such room');
     }

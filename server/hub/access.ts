@@ -29,7 +29,8 @@ export async function streamAccess(
   switch (kind) {
     case 'room': {
       if (await store.isMember(id, who.id)) return 'ok';
-      return (await store.roomById(id)) ? 'forbidden' : 'not_found';
+      // A private room or a DM is, to anyone outside it, a room that does not exist.
+      return (await store.roomById(id))?.kind === 'public' ? 'forbidden' : 'not_found';
     }
     case 'user':
       return id === who.id ? 'ok' : 'forbidden';

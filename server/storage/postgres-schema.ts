@@ -6,7 +6,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
-import { sharedMigrations } from './schema-shared.js';
+import { roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
@@ -94,4 +94,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
     );
     logCollisions(log, plan.collisions);
   },
+  // v6: room kinds (public, private, dm) and room roles (owner, moderator, member).
+  roomKindsAndRoles,
 ];

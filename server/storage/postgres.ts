@@ -22,9 +22,11 @@ import {
   type LogRow,
   patched,
   publicKey,
+  type RoomRow,
   toApiKey,
   toEntry,
   toJob,
+  toRoom,
   toUser,
   type UserRow,
 } from './rows.js';
@@ -35,6 +37,7 @@ import {
   type LogEntry,
   type Role,
   type Room,
+  type RoomRole,
   repeatOf,
   type Storage,
   UNREAD_CAP,
@@ -155,13 +158,14 @@ const sql = {
   setUserStatus: 'UPDATE users SET status = $2 WHERE id = $1 RETURNING *',
   deleteMemberships: 'DELETE FROM members WHERE user_id = $1',
   setAway: "UPDATE users SET availability = 'away' WHERE id = $1",
-  insertRoom: 'INSERT INTO rooms (id, title, topic, created_by, created_at) VALUES ($1, $2, $3, $4, $5)',
-  roomById: 'SELECT id, title, topic, created_at FROM rooms WHERE id = $1',
+  insertRoom:
+    'INSERT INTO rooms (id, title, topic, kind, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6)',
+  roomById: 'SELECT id, title, topic, kind, created_at FROM rooms WHERE id = $1',
   countRooms: 'SELECT count(*) AS n FROM rooms',
   // One statement, so every room's numbers come from one snapshot (and one round trip).
   listRooms: `
-    SELECT r.id, r.title, r.topic, r.created_at, x.member_count, x.joined, x.head, x.read_seq,
-      CASE WHEN x.joined THEN
+    SELECT r.id, r.title, r.topic, r.kind, r.created_at, x.member_count, x.role, x.head, x.read_seq,
+      CASE WHEN x.role IS NOT NULL THEN
         (SELECT count(*) FROM (SELECT 1 FROM log l
          WHERE l.stream = 'room:' || r.id AND l.seq > x.read_seq AND l.sender_id <> $1
          LIMIT ${UNREAD_CAP}) capped)
@@ -169,13 +173,16 @@ const sql = {
     FROM rooms r CROSS JOIN LATERAL (
       SELECT
         (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
-        EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = $1) AS joined,
+        (SELECT m.role FROM members m WHERE m.room_id = r.id AND m.user_id = $1) AS role,
         coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
         coalesce((SELECT seq FROM read_positions p
                   WHERE p.user_id = $1 AND p.stream = 'room:' || r.id), 0) AS read_seq
     ) x
+    WHERE r.kind = 'public' OR x.role IS NOT NULL
     ORDER BY r.created_at, r.id COLLATE "C"`,
-  join: 'INSERT INTO members (room_id, user_id, joined_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
+  join: 'INSERT INTO members (room_id, user_id, joined_at, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING',
+  memberRole: 'SELECT role FROM members WHERE room_id = $1 AND user_id = $2',
+  setMemberRole: 'UPDATE members SET role = $3 WHERE room_id = $1 AND user_id = $2',
   leave: 'DELETE FROM members WHERE room_id = $1 AND user_id = $2',
   isMember: 'SELECT 1 AS one FROM members WHERE room_id = $1 AND user_id = $2',
   insertKey: `
@@ -482,53 +489,60 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         id: input.id ?? randomId(9),
         title: input.title,
         topic: input.topic,
+        kind: input.kind ?? 'public',
         createdAt: Date.now(),
       };
-      await pool.query(sql.insertRoom, [room.id, room.title, room.topic, input.createdBy, room.createdAt]);
+      await pool.query(sql.insertRoom, [
+        room.id,
+        room.title,
+        room.topic,
+        room.kind,
+        input.createdBy,
+        room.createdAt,
+      ]);
       return room;
     },
     async roomById(id) {
-      const [row] = await rows<{ id: string; title: string; topic: string; created_at: number }>(
-        sql.roomById,
-        [id],
-      );
-      return row ? { id: row.id, title: row.title, topic: row.topic, createdAt: row.created_at } : null;
+      const [row] = await rows<RoomRow>(sql.roomById, [id]);
+      return row ? toRoom(row) : null;
     },
     async countRooms() {
       return (await rows<{ n: number }>(sql.countRooms))[0]?.n ?? 0;
     },
     async listRooms(userId) {
-      const found = await rows<{
-        id: string;
-        title: string;
-        topic: string;
-        created_at: number;
-        member_count: number;
-        joined: boolean;
-        head: number;
-        read_seq: number;
-        unread: number;
-      }>(sql.listRooms, [userId]);
+      const found = await rows<
+        RoomRow & {
+          member_count: number;
+          role: RoomRole | null;
+          head: number;
+          read_seq: number;
+          unread: number;
+        }
+      >(sql.listRooms, [userId]);
       return found.map((row) => ({
-        id: row.id,
-        title: row.title,
-        topic: row.topic,
-        createdAt: row.created_at,
+        ...toRoom(row),
         memberCount: row.member_count,
-        joined: row.joined,
+        joined: row.role !== null,
+        role: row.role,
         head: row.head,
         readSeq: row.read_seq,
         unread: row.unread,
       }));
     },
-    async joinRoom(roomId, userId) {
-      return ((await pool.query(sql.join, [roomId, userId, Date.now()])).rowCount ?? 0) > 0;
+    async joinRoom(roomId, userId, role = 'member') {
+      return ((await pool.query(sql.join, [roomId, userId, Date.now(), role])).rowCount ?? 0) > 0;
     },
     async leaveRoom(roomId, userId) {
       return ((await pool.query(sql.leave, [roomId, userId])).rowCount ?? 0) > 0;
     },
     async isMember(roomId, userId) {
       return (await rows(sql.isMember, [roomId, userId])).length > 0;
+    },
+    async memberRole(roomId, userId) {
+      return (await rows<{ role: RoomRole }>(sql.memberRole, [roomId, userId]))[0]?.role ?? null;
+    },
+    async setMemberRole(roomId, userId, role) {
+      return ((await pool.query(sql.setMemberRole, [roomId, userId, role])).rowCount ?? 0) > 0;
     },
 
     async createApiKey(input) {

@@ -11,6 +11,8 @@ import type {
   JobStatus,
   LogEntry,
   Role,
+  Room,
+  RoomKind,
   Site,
   SiteOptions,
   User,
@@ -30,6 +32,22 @@ export interface LogRow {
   kind: string;
   body: string;
 }
+
+export interface RoomRow {
+  id: string;
+  title: string;
+  topic: string;
+  kind: string;
+  created_at: number;
+}
+
+export const toRoom = (row: RoomRow): Room => ({
+  id: row.id,
+  title: row.title,
+  topic: row.topic,
+  kind: row.kind as RoomKind,
+  createdAt: row.created_at,
+});
 
 export interface UserRow {
   id: string;

@@ -86,3 +86,14 @@ export const sharedMigrations = (t: ColumnTypes): string[] => [
   );
   `,
 ];
+
+/**
+ * Rooms have a kind (public: listed, anyone joins; private: by invitation; dm: a direct message
+ * between a fixed set of people) and members a room role. A room's creator owns it.
+ */
+export const roomKindsAndRoles = `
+  ALTER TABLE rooms ADD COLUMN kind TEXT NOT NULL DEFAULT 'public';
+  ALTER TABLE members ADD COLUMN role TEXT NOT NULL DEFAULT 'member';
+  UPDATE members SET role = 'owner'
+    WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = members.room_id AND r.created_by = members.user_id);
+`;

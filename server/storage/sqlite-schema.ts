@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { sharedMigrations } from './schema-shared.js';
+import { roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 export type SqliteMigration = string | ((db: Database.Database, log: Logger | undefined) => void);
@@ -115,4 +115,6 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
     for (const { skeleton, userId } of plan.rows) insert.run(skeleton, userId);
     logCollisions(log, plan.collisions);
   },
+  // v7: room kinds (public, private, dm) and room roles (owner, moderator, member).
+  roomKindsAndRoles,
 ];

@@ -19,9 +19,11 @@ import {
   type LogRow,
   patched,
   publicKey,
+  type RoomRow,
   toApiKey,
   toEntry,
   toJob,
+  toRoom,
   toUser,
   type UserRow,
 } from './rows.js';
@@ -35,6 +37,7 @@ import type {
   LogEntry,
   Role,
   Room,
+  RoomRole,
   RoomSummary,
   Storage,
   UserStatus,
@@ -147,36 +150,41 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     deleteMemberships: db.prepare<[string]>('DELETE FROM members WHERE user_id = ?'),
     setAway: db.prepare<[string]>("UPDATE users SET availability = 'away' WHERE id = ?"),
     insertRoom: db.prepare(
-      `INSERT INTO rooms (id, title, topic, created_by, created_at)
-       VALUES (@id, @title, @topic, @createdBy, @createdAt)`,
+      `INSERT INTO rooms (id, title, topic, kind, created_by, created_at)
+       VALUES (@id, @title, @topic, @kind, @createdBy, @createdAt)`,
     ),
-    roomById: db.prepare<[string], { id: string; title: string; topic: string; created_at: number }>(
-      'SELECT id, title, topic, created_at FROM rooms WHERE id = ?',
+    roomById: db.prepare<[string], RoomRow>(
+      'SELECT id, title, topic, kind, created_at FROM rooms WHERE id = ?',
     ),
     countRooms: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM rooms'),
     listRooms: db.prepare<
       { userId: string },
-      {
-        id: string;
-        title: string;
-        topic: string;
-        created_at: number;
+      RoomRow & {
         member_count: number;
-        joined: number;
+        role: RoomRole | null;
         head: number;
         read_seq: number;
       }
     >(
-      `SELECT r.id, r.title, r.topic, r.created_at,
-         (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
-         EXISTS (SELECT 1 FROM members m WHERE m.room_id = r.id AND m.user_id = @userId) AS joined,
-         coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
-         coalesce((SELECT seq FROM read_positions p
-                   WHERE p.user_id = @userId AND p.stream = 'room:' || r.id), 0) AS read_seq
-       FROM rooms r ORDER BY r.created_at, r.id`,
+      `SELECT * FROM (
+         SELECT r.id, r.title, r.topic, r.kind, r.created_at,
+           (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
+           (SELECT m.role FROM members m WHERE m.room_id = r.id AND m.user_id = @userId) AS role,
+           coalesce((SELECT head FROM streams s WHERE s.stream = 'room:' || r.id), 0) AS head,
+           coalesce((SELECT seq FROM read_positions p
+                     WHERE p.user_id = @userId AND p.stream = 'room:' || r.id), 0) AS read_seq
+         FROM rooms r
+       ) WHERE kind = 'public' OR role IS NOT NULL
+       ORDER BY created_at, id`,
     ),
-    join: db.prepare<[string, string, number]>(
-      'INSERT OR IGNORE INTO members (room_id, user_id, joined_at) VALUES (?, ?, ?)',
+    join: db.prepare<[string, string, number, string]>(
+      'INSERT OR IGNORE INTO members (room_id, user_id, joined_at, role) VALUES (?, ?, ?, ?)',
+    ),
+    memberRole: db.prepare<[string, string], { role: RoomRole }>(
+      'SELECT role FROM members WHERE room_id = ? AND user_id = ?',
+    ),
+    setMemberRole: db.prepare<[string, string, string]>(
+      'UPDATE members SET role = ? WHERE room_id = ? AND user_id = ?',
     ),
     leave: db.prepare<[string, string]>('DELETE FROM members WHERE room_id = ? AND user_id = ?'),
     isMember: db.prepare<[string, string], { one: number }>(
@@ -345,6 +353,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         id: input.id ?? randomId(9),
         title: input.title,
         topic: input.topic,
+        kind: input.kind ?? 'public',
         createdAt: Date.now(),
       };
       q.insertRoom.run({ ...room, createdBy: input.createdBy });
@@ -352,32 +361,36 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     },
     async roomById(id) {
       const row = q.roomById.get(id);
-      return row ? { id: row.id, title: row.title, topic: row.topic, createdAt: row.created_at } : null;
+      return row ? toRoom(row) : null;
     },
     async countRooms() {
       return (q.countRooms.get() as { n: number }).n;
     },
     async listRooms(userId): Promise<RoomSummary[]> {
       return q.listRooms.all({ userId }).map((row) => ({
-        id: row.id,
-        title: row.title,
-        topic: row.topic,
-        createdAt: row.created_at,
+        ...toRoom(row),
         memberCount: row.member_count,
-        joined: row.joined === 1,
+        joined: row.role !== null,
+        role: row.role,
         head: row.head,
         readSeq: row.read_seq,
-        unread: row.joined === 1 ? unreadOf(userId, `room:${row.id}`, row.read_seq) : 0,
+        unread: row.role !== null ? unreadOf(userId, `room:${row.id}`, row.read_seq) : 0,
       }));
     },
-    async joinRoom(roomId, userId) {
-      return q.join.run(roomId, userId, Date.now()).changes > 0;
+    async joinRoom(roomId, userId, role = 'member') {
+      return q.join.run(roomId, userId, Date.now(), role).changes > 0;
     },
     async leaveRoom(roomId, userId) {
       return q.leave.run(roomId, userId).changes > 0;
     },
     async isMember(roomId, userId) {
       return q.isMember.get(roomId, userId) !== undefined;
+    },
+    async memberRole(roomId, userId) {
+      return q.memberRole.get(roomId, userId)?.role ?? null;
+    },
+    async setMemberRole(roomId, userId, role) {
+      return q.setMemberRole.run(role, roomId, userId).changes > 0;
     },
 
     async createApiKey(input) {

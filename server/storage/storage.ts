@@ -11,9 +11,9 @@
  *   clientMsgId: 'c1', kind: 'msg', body: '{"text":"hi"}' }]);
  * if (result.status !== 'conflict') ack(result.entry.seq);
  */
-import type { BusinessHours, SiteOptions } from '../../shared/api.js';
+import type { BusinessHours, RoomKind, RoomRole, SiteOptions } from '../../shared/api.js';
 
-export type { BusinessHours, SiteOptions };
+export type { BusinessHours, RoomKind, RoomRole, SiteOptions };
 
 export type Role = 'admin' | 'agent' | 'user';
 
@@ -40,12 +40,15 @@ export interface Room {
   id: string;
   title: string;
   topic: string;
+  kind: RoomKind;
   createdAt: number;
 }
 
 export interface RoomSummary extends Room {
   memberCount: number;
   joined: boolean;
+  /** The user's role in the room; null when not a member. */
+  role: RoomRole | null;
   /** The newest seq in the room's stream (0 when empty). */
   head: number;
   readSeq: number;
@@ -147,14 +150,29 @@ export interface SessionStore {
 }
 
 export interface RoomStore {
-  createRoom(input: { id?: string; title: string; topic: string; createdBy: string | null }): Promise<Room>;
+  /** `kind` defaults to public. The creator is not made a member here (see joinRoom's role). */
+  createRoom(input: {
+    id?: string;
+    title: string;
+    topic: string;
+    kind?: RoomKind;
+    createdBy: string | null;
+  }): Promise<Room>;
   roomById(id: string): Promise<Room | null>;
   countRooms(): Promise<number>;
+  /** Public rooms, and the other rooms the user is a member of; never another's private room or DM. */
   listRooms(userId: string): Promise<RoomSummary[]>;
-  /** Returns false when the user was already a member (or already not one, for leave). */
-  joinRoom(roomId: string, userId: string): Promise<boolean>;
+  /**
+   * Returns false when the user was already a member (or already not one, for leave); joining
+   * again keeps the role the member has. `role` defaults to member.
+   */
+  joinRoom(roomId: string, userId: string, role?: RoomRole): Promise<boolean>;
   leaveRoom(roomId: string, userId: string): Promise<boolean>;
   isMember(roomId: string, userId: string): Promise<boolean>;
+  /** The member's role, or null when not a member. */
+  memberRole(roomId: string, userId: string): Promise<RoomRole | null>;
+  /** False when the user is not a member. */
+  setMemberRole(roomId: string, userId: string, role: RoomRole): Promise<boolean>;
 }
 
 export interface ApiKey {

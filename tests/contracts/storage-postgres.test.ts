@@ -296,7 +296,8 @@ describe('PostgreSQL storage', () => {
       await admin.query(
         'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)',
       );
-      const before = postgresMigrations.length - 1;
+      // Every migration before the skeleton one (the first written as a function).
+      const before = postgresMigrations.findIndex((m) => typeof m === 'function');
       for (const [i, sql] of postgresMigrations.slice(0, before).entries()) {
         await admin.query(sql as string);
         await admin.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, 0)', [i + 1]);

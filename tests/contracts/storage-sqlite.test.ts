@@ -183,6 +183,33 @@ describe('SQLite storage', () => {
     check.close();
   });
 
+  it('v7 makes existing rooms public and their creators owners, with everyone else a member', async () => {
+    const file = join(dir, 'v6.db');
+    const db = new Database(file);
+    for (const sql of sqliteMigrations.slice(0, 6)) {
+      if (typeof sql === 'string') db.exec(sql);
+      else sql(db, undefined);
+    }
+    db.pragma('user_version = 6');
+    const user = db.prepare(
+      `INSERT INTO users (id, username, username_key, password_hash, role, created_at)
+       VALUES (?, ?, ?, 'h', 'user', 1)`,
+    );
+    user.run('u-a', 'alice', 'alice');
+    user.run('u-b', 'bob', 'bob');
+    db.prepare("INSERT INTO rooms (id, title, created_by, created_at) VALUES ('dev', 'Dev', 'u-a', 1)").run();
+    db.prepare("INSERT INTO rooms (id, title, created_by, created_at) VALUES ('lobby', 'Lobby', NULL, 1)").run();
+    const member = db.prepare('INSERT INTO members (room_id, user_id, joined_at) VALUES (?, ?, 1)');
+    for (const [room, id] of [['dev', 'u-a'], ['dev', 'u-b'], ['lobby', 'u-a']]) member.run(room, id);
+    db.close();
+
+    const storage = open({ file });
+    expect((await storage.roomById('dev'))?.kind).toBe('public');
+    expect(await storage.memberRole('dev', 'u-a')).toBe('owner');
+    expect(await storage.memberRole('dev', 'u-b')).toBe('member');
+    expect(await storage.memberRole('lobby', 'u-a')).toBe('member');
+  });
+
   it('v5 gives existing users their skeletons; of two look-alikes the older keeps the shared ones, both stay, and the pair is logged', async () => {
     const file = join(dir, 'v4.db');
     const db = new Database(file);

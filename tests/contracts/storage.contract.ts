@@ -665,7 +665,13 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           createdBy: admin.id,
         });
 
-        expect(room).toEqual({ id: 'lobby', title: 'Lobby', topic: 'Say hi', createdAt: expect.any(Number) });
+        expect(room).toEqual({
+          id: 'lobby',
+          title: 'Lobby',
+          topic: 'Say hi',
+          kind: 'public',
+          createdAt: expect.any(Number),
+        });
         expect(room.createdAt).toBeGreaterThanOrEqual(before);
         expect(room.createdAt).toBeLessThanOrEqual(Date.now());
         expect(await storage.roomById('lobby')).toEqual(room);
@@ -749,6 +755,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           ...lobby,
           memberCount: 2,
           joined: true,
+          role: 'member',
           head: 0,
           readSeq: 0,
           unread: 0,
@@ -757,6 +764,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           ...dev,
           memberCount: 1,
           joined: false,
+          role: null,
           head: 0,
           readSeq: 0,
           unread: 0,
@@ -765,10 +773,63 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           ...quiet,
           memberCount: 0,
           joined: false,
+          role: null,
           head: 0,
           readSeq: 0,
           unread: 0,
         });
+      });
+
+      it('a room is public unless created private or as a DM; roomById returns its kind', async () => {
+        const open = await storage.createRoom({ title: 'Open', topic: '', createdBy: null });
+        const hidden = await storage.createRoom({ title: 'Hidden', topic: '', kind: 'private', createdBy: null });
+        const dm = await storage.createRoom({ title: '', topic: '', kind: 'dm', createdBy: null });
+
+        expect([open.kind, hidden.kind, dm.kind]).toEqual(['public', 'private', 'dm']);
+        expect((await storage.roomById(hidden.id))?.kind).toBe('private');
+        expect((await storage.roomById(dm.id))?.kind).toBe('dm');
+      });
+
+      it('listRooms shows public rooms to everyone, and a private room or DM only to its members', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        await storage.createRoom({ id: 'open', title: 'Open', topic: '', createdBy: null });
+        await storage.createRoom({ id: 'hidden', title: 'Hidden', topic: '', kind: 'private', createdBy: alice.id });
+        await storage.createRoom({ id: 'dm', title: '', topic: '', kind: 'dm', createdBy: alice.id });
+        await storage.joinRoom('hidden', alice.id, 'owner');
+        await storage.joinRoom('dm', alice.id);
+
+        const ids = async (userId: string) => (await storage.listRooms(userId)).map((r) => r.id).sort();
+        expect(await ids(alice.id)).toEqual(['dm', 'hidden', 'open']);
+        expect(await ids(bob.id)).toEqual(['open']);
+        await storage.joinRoom('hidden', bob.id);
+        expect(await ids(bob.id)).toEqual(['hidden', 'open']);
+        await storage.leaveRoom('hidden', bob.id);
+        expect(await ids(bob.id)).toEqual(['open']);
+      });
+
+      it('a member has a room role: member by default, as given on joining, and changed by setMemberRole', async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        const carol = await createUser('Carol');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: alice.id });
+        await storage.joinRoom('lobby', alice.id, 'owner');
+        await storage.joinRoom('lobby', bob.id);
+
+        expect(await storage.memberRole('lobby', alice.id)).toBe('owner');
+        expect(await storage.memberRole('lobby', bob.id)).toBe('member');
+        expect(await storage.memberRole('lobby', carol.id)).toBeNull();
+        expect(await storage.memberRole('nowhere', alice.id)).toBeNull();
+
+        expect(await storage.setMemberRole('lobby', bob.id, 'moderator')).toBe(true);
+        expect(await storage.memberRole('lobby', bob.id)).toBe('moderator');
+        // Joining again keeps the role; a non-member's role cannot be set.
+        expect(await storage.joinRoom('lobby', bob.id)).toBe(false);
+        expect(await storage.memberRole('lobby', bob.id)).toBe('moderator');
+        expect(await storage.setMemberRole('lobby', carol.id, 'moderator')).toBe(false);
+        expect(await storage.isMember('lobby', carol.id)).toBe(false);
+        const [summary] = (await storage.listRooms(bob.id)).filter((r) => r.id === 'lobby');
+        expect(summary).toMatchObject({ joined: true, role: 'moderator' });
       });
 
       it('listRooms reports head, readSeq and unread (messages from others after readSeq) of room:<id>', async () => {

@@ -207,6 +207,64 @@ describe('cursors', () => {
     expect(latest().sentOf('sub').at(-1)).toEqual({ type: 'sub', stream: 'room:a', after: 1 });
   });
 
+  it('hands changes on in seq order with messages, and counts them in the cursor', () => {
+    const seen: string[] = [];
+    client.on('message', (m) => seen.push(`msg ${m.seq}`));
+    client.on('change', (c) => seen.push(`${c.change.kind} ${c.seq}`));
+    client.subscribe('room:a', { after: 0 });
+    client.connect();
+    latest().welcome();
+    latest().deliver({ type: 'subscribed', stream: 'room:a', head: 0, readSeq: 0, unread: 0 });
+    latest().deliver(msg(1));
+    latest().deliver({
+      type: 'change',
+      stream: 'room:a',
+      seq: 2,
+      id: 'id2',
+      ts: 0,
+      from: { id: 'u2', name: 'bob' },
+      change: { kind: 'edit', target: 'id1', text: 'fixed' },
+    });
+    latest().deliver(msg(3));
+    expect(seen).toEqual(['msg 1', 'edit 2', 'msg 3']);
+    expect(client.cursor('room:a')).toBe(3);
+  });
+
+  it('skips a log entry of a type or change kind it does not know, moving its cursor past it (no gap, no resubscribe)', () => {
+    const seen: number[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    client.on('message', (m) => seen.push(m.seq));
+    client.on('change', (c) => seen.push(c.seq));
+    client.subscribe('room:a', { after: 0 });
+    client.connect();
+    latest().welcome();
+    latest().deliver({ type: 'subscribed', stream: 'room:a', head: 0, readSeq: 0, unread: 0 });
+    const subs = latest().sentOf('sub').length;
+    latest().deliver(msg(1));
+    // A newer server's frame type, and a newer change kind, each a log entry with a seq.
+    latest().handlers.onMessage(JSON.stringify({ type: 'poll_vote', stream: 'room:a', seq: 2, option: 1 }));
+    latest().handlers.onMessage(
+      JSON.stringify({
+        type: 'change',
+        stream: 'room:a',
+        seq: 3,
+        id: 'i3',
+        ts: 0,
+        from: { id: 'u2', name: 'bob' },
+        change: { kind: 'pin', target: 'id1' },
+      }),
+    );
+    latest().deliver(msg(4));
+    expect(seen).toEqual([1, 4]);
+    expect(client.cursor('room:a')).toBe(4);
+    expect(latest().sentOf('sub')).toHaveLength(subs);
+    // A frame it cannot read that is not a log entry is only noted.
+    latest().handlers.onMessage(JSON.stringify({ type: 'hologram', color: 'blue' }));
+    expect(client.cursor('room:a')).toBe(4);
+    expect(warn).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+  });
+
   it('moves the cursor to the head on resync_required and tells the app', () => {
     const resyncs: string[] = [];
     client.on('resync', (f) => resyncs.push(f.reason));

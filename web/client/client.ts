@@ -13,6 +13,7 @@ import { decodeServerFrame, decodeServerValue } from '../../shared/codec.js';
 import { CloseCode, closeInfo, ErrorCode, isErrorCode } from '../../shared/codes.js';
 import {
   type AckFrame,
+  type ChangeFrame,
   type ClientFrame,
   type ConversationsFrame,
   type ErrorFrame,
@@ -67,6 +68,8 @@ export type ClientEvents = {
   message: (frame: MsgFrame) => void;
   /** A pushed event in a subscribed stream (push API, finished jobs), in seq order with messages. */
   event: (frame: EventFrame) => void;
+  /** A change in a subscribed stream (an edit, a deletion, a reaction, a membership change), in seq order. */
+  change: (frame: ChangeFrame) => void;
   /** A job's latest state (progress, then done or failed). */
   job: (frame: JobFrame) => void;
   /** Someone read a conversation up to a seq ("seen"). */
@@ -475,7 +478,12 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.lastFrameAt = Date.now();
     const decoded = typeof data === 'string' ? decodeServerFrame(data) : decodeServerValue(data);
     if (!decoded.ok) {
-      console.warn(`switchboard: ignored a server frame: ${decoded.error.message}`);
+      // NOTE: the forward-compatibility rule. A log entry this build cannot read (a newer
+      // server's frame type or change kind) is skipped, but counted: its seq moves the cursor, so
+      // it is neither shown nor mistaken for a gap.
+      const entry = decoded.error.logEntry;
+      if (entry) this.skipLogEntry(entry.stream, entry.seq);
+      else console.warn(`switchboard: ignored a server frame: ${decoded.error.message}`);
       return;
     }
     this.handle(decoded.frame);
@@ -488,6 +496,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         return;
       case 'msg':
       case 'event':
+      case 'change':
         this.onLogFrame(frame);
         return;
       case 'job':
@@ -573,19 +582,33 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
     this.emit('welcome', frame);
   }
 
-  private onLogFrame(frame: LogFrame): void {
-    const state = this.streams.get(frame.stream);
-    if (!state || state.cursor === undefined) return;
-    if (frame.seq <= state.cursor) return; // a duplicate: already held
-    if (frame.seq !== state.cursor + 1) {
+  /** Moves the stream's cursor to `seq` when it is the next one; false for a duplicate or a gap. */
+  private advance(stream: string, seq: number): boolean {
+    const state = this.streams.get(stream);
+    if (!state || state.cursor === undefined) return false;
+    if (seq <= state.cursor) return false; // a duplicate: already held
+    if (seq !== state.cursor + 1) {
       // A gap should never happen (the server sends each subscription in order); if it does,
       // ask for the missing part rather than show a hole.
-      if (!state.resuming) this.sendSub(frame.stream);
-      return;
+      if (!state.resuming) this.sendSub(stream);
+      return false;
     }
-    state.cursor = frame.seq;
+    state.cursor = seq;
+    return true;
+  }
+
+  private skipLogEntry(stream: string, seq: number): void {
+    this.advance(stream, seq);
+  }
+
+  private onLogFrame(frame: LogFrame): void {
+    if (!this.advance(frame.stream, frame.seq)) return;
     if (frame.type === 'event') {
       this.emit('event', frame);
+      return;
+    }
+    if (frame.type === 'change') {
+      this.emit('change', frame);
       return;
     }
     const own = this.outbox.acked(frame.clientMsgId, frame.seq, frame.id);

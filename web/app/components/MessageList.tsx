@@ -96,6 +96,8 @@ export function MessageList({ chat, me, t, lang }: MessageListProps) {
       </div>
       <div class="log" role="log" aria-live="polite" aria-label={t.messages} aria-busy={older === 'loading'}>
         {messages.map((m) => {
+          // A change (edit, reaction, membership) is folded into what it changes, not drawn.
+          if (m.type === 'change') return null;
           if (m.type === 'event') {
             // An event line breaks a run of messages: the next one shows its author again.
             previous = null;
