@@ -198,9 +198,16 @@ describe('SQLite storage', () => {
     user.run('u-a', 'alice', 'alice');
     user.run('u-b', 'bob', 'bob');
     db.prepare("INSERT INTO rooms (id, title, created_by, created_at) VALUES ('dev', 'Dev', 'u-a', 1)").run();
-    db.prepare("INSERT INTO rooms (id, title, created_by, created_at) VALUES ('lobby', 'Lobby', NULL, 1)").run();
+    db.prepare(
+      "INSERT INTO rooms (id, title, created_by, created_at) VALUES ('lobby', 'Lobby', NULL, 1)",
+    ).run();
     const member = db.prepare('INSERT INTO members (room_id, user_id, joined_at) VALUES (?, ?, 1)');
-    for (const [room, id] of [['dev', 'u-a'], ['dev', 'u-b'], ['lobby', 'u-a']]) member.run(room, id);
+    for (const [room, id] of [
+      ['dev', 'u-a'],
+      ['dev', 'u-b'],
+      ['lobby', 'u-a'],
+    ])
+      member.run(room, id);
     db.close();
 
     const storage = open({ file });

@@ -782,7 +782,12 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
 
       it('a room is public unless created private or as a DM; roomById returns its kind', async () => {
         const open = await storage.createRoom({ title: 'Open', topic: '', createdBy: null });
-        const hidden = await storage.createRoom({ title: 'Hidden', topic: '', kind: 'private', createdBy: null });
+        const hidden = await storage.createRoom({
+          title: 'Hidden',
+          topic: '',
+          kind: 'private',
+          createdBy: null,
+        });
         const dm = await storage.createRoom({ title: '', topic: '', kind: 'dm', createdBy: null });
 
         expect([open.kind, hidden.kind, dm.kind]).toEqual(['public', 'private', 'dm']);
@@ -794,7 +799,13 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
         const alice = await createUser('Alice');
         const bob = await createUser('Bob');
         await storage.createRoom({ id: 'open', title: 'Open', topic: '', createdBy: null });
-        await storage.createRoom({ id: 'hidden', title: 'Hidden', topic: '', kind: 'private', createdBy: alice.id });
+        await storage.createRoom({
+          id: 'hidden',
+          title: 'Hidden',
+          topic: '',
+          kind: 'private',
+          createdBy: alice.id,
+        });
         await storage.createRoom({ id: 'dm', title: '', topic: '', kind: 'dm', createdBy: alice.id });
         await storage.joinRoom('hidden', alice.id, 'owner');
         await storage.joinRoom('dm', alice.id);
