@@ -1,6 +1,8 @@
 /**
  * The realtime core. Transports hand it connections (`connect`) and decoded frames (through the
  * returned Session); it owns subscriptions, fan-out through the broker, presence and heartbeats.
+ * This file wires the parts: fanout.ts (streams), users.ts (user channels), session.ts (one
+ * connection) and, through it, dispatch.ts (what each frame does).
  *
  * @example
  * const hub = createHub({ storage, broker, log, authenticate });
@@ -8,26 +10,25 @@
  * session.receive(frame);
  */
 import type { CloseName } from '../../shared/codes.js';
-import type { ServerFrame, SupportFrame } from '../../shared/protocol.js';
-import {
-  type AccountClose,
-  type Broker,
-  type BrokerMessage,
-  streamChannel,
-  userChannel,
-} from '../broker/broker.js';
+import type { ServerFrame } from '../../shared/protocol.js';
+import { type AccountClose, type Broker, streamChannel } from '../broker/broker.js';
 import { errorText, type Logger } from '../log.js';
 import { createRefusals, type Refusals } from '../refusals.js';
-import type { AppendInput, AppendResult, LogEntry, Role, Storage } from '../storage/storage.js';
+import type { AppendInput, AppendResult, Role, Storage } from '../storage/storage.js';
 import { streamAccess } from './access.js';
 import { createCommitter } from './committer.js';
 import { type Conn, defaultHubConfig, type HubConfig } from './conn.js';
 import type { ConnectionCaps } from './connection-caps.js';
+import type { HubExtension } from './extension.js';
+import { createFanout } from './fanout.js';
 import { entryFrame, msgFrame } from './frames.js';
-import type { HubContext } from './hub-context.js';
+import type { HubContext, HubSession } from './hub-context.js';
 import type { Credentials, Identity } from './identity.js';
 import { Session, type SessionOptions } from './session.js';
-import type { Subscription } from './subscription.js';
+import { createTypingThrottle } from './typing-throttle.js';
+import { createUsers, userCommands } from './users.js';
+
+export type { FrameReply, HubExtension } from './extension.js';
 
 export interface HubDeps {
   storage: Storage;
@@ -50,22 +51,6 @@ export interface HubDeps {
   caps?: ConnectionCaps;
   /** Where refusals are counted and logged (default: logged only). */
   refusals?: Refusals;
-}
-
-/** How an extension answers the connection a frame came from. */
-export interface FrameReply {
-  send(frame: ServerFrame): void;
-  error(
-    code: 'forbidden' | 'not_found' | 'invalid_frame' | 'rate_limited' | 'idempotency_conflict',
-    message: string,
-    ref?: string,
-  ): void;
-}
-
-export interface HubExtension {
-  onFrame(who: Identity, frame: SupportFrame, reply: FrameReply): Promise<void>;
-  /** Called after every new log entry is committed (and published). */
-  onCommitted(entry: LogEntry): Promise<void>;
 }
 
 export interface Hub {
@@ -99,80 +84,14 @@ export interface Hub {
   stats(): { connections: number; streams: number };
 }
 
-const ACCOUNT_CLOSE_REASON: Record<AccountClose, string> = {
-  signed_out: 'this account was signed out everywhere',
-  account_suspended: 'an admin suspended this account',
-  account_deleted: 'an admin deleted this account',
-};
-
-interface Fanout {
-  subs: Set<Subscription>;
-  off: () => void;
-}
-
-interface UserEntry {
-  sessions: Set<Session>;
-  off: () => void;
-}
-
 export function createHub(deps: HubDeps): Hub {
   const config: HubConfig = { ...defaultHubConfig, ...deps.config };
   const { storage, broker, log } = deps;
   const committer = createCommitter(storage);
-  const sessions = new Set<Session>();
-  const fanouts = new Map<string, Fanout>();
-  const users = new Map<string, UserEntry>();
-  const typingSentAt = new Map<string, number>();
+  const sessions = new Set<HubSession>();
+  const fanout = createFanout(broker, log);
+  const users = createUsers(broker, storage, log);
   const refusals = deps.refusals ?? createRefusals({ log });
-
-  const onStreamMessage = (fanout: Fanout) => (message: BrokerMessage) => {
-    switch (message.type) {
-      case 'msg':
-      case 'event':
-        for (const sub of fanout.subs) sub.offer(message);
-        return;
-      case 'presence':
-      case 'receipt':
-        for (const sub of fanout.subs) sub.owner.send(message);
-        return;
-      case 'typing':
-        // Nobody needs their own typing echoed back (it would also wake their parked polls).
-        for (const sub of fanout.subs) if (sub.owner.userId !== message.user.id) sub.owner.send(message);
-        return;
-      default:
-        log.warn('broker.unexpected', { type: message.type });
-    }
-  };
-
-  const onUserMessage = (entry: UserEntry) => (message: BrokerMessage) => {
-    for (const session of entry.sessions) {
-      switch (message.type) {
-        case 'read':
-        case 'job':
-          session.send(message);
-          break;
-        case 'member':
-          if (!message.joined) session.revokeStream(message.stream);
-          break;
-        case 'revoke':
-          if (session.authSessionId === message.sessionId) {
-            session.close('signed_out', 'this session was signed out');
-          }
-          break;
-        case 'role':
-          session.changeRole(message.role);
-          break;
-        case 'account':
-          session.close(message.close, ACCOUNT_CLOSE_REASON[message.close]);
-          break;
-        case 'poll':
-          session.conn.pollClaimed?.(message.cid, message.pollId);
-          break;
-        default:
-          log.warn('broker.unexpected', { type: message.type });
-      }
-    }
-  };
 
   /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
   const commit = async (input: AppendInput, text?: string): Promise<AppendResult> => {
@@ -203,63 +122,11 @@ export function createHub(deps: HubDeps): Hub {
     extension: deps.extension ?? null,
     commit,
     latest: deps.latest ?? (async () => []),
-    typingAllowed(userId, stream, active) {
-      const key = `${userId} ${stream}`;
-      if (!active) {
-        typingSentAt.delete(key);
-        return true;
-      }
-      const now = Date.now();
-      const last = typingSentAt.get(key);
-      if (last !== undefined && now - last < config.typingThrottleMs) return false;
-      typingSentAt.set(key, now);
-      // Entries of users who stopped without a `false` are dropped as the map is used.
-      if (typingSentAt.size > 10_000) {
-        for (const [k, at] of typingSentAt) if (now - at > config.typingThrottleMs) typingSentAt.delete(k);
-      }
-      return true;
-    },
-    addSubscription(sub) {
-      let fanout = fanouts.get(sub.stream);
-      if (!fanout) {
-        const created: Fanout = { subs: new Set(), off: () => {} };
-        created.off = broker.subscribe(streamChannel(sub.stream), onStreamMessage(created));
-        fanouts.set(sub.stream, created);
-        fanout = created;
-      }
-      fanout.subs.add(sub);
-    },
-    removeSubscription(sub) {
-      sub.active = false;
-      const fanout = fanouts.get(sub.stream);
-      if (!fanout) return;
-      fanout.subs.delete(sub);
-      if (fanout.subs.size === 0) {
-        fanout.off();
-        fanouts.delete(sub.stream);
-      }
-    },
-    registerUser(session) {
-      const id = session.userId;
-      if (!id) return;
-      let entry = users.get(id);
-      if (!entry) {
-        const created: UserEntry = { sessions: new Set(), off: () => {} };
-        created.off = broker.subscribe(userChannel(id), onUserMessage(created));
-        users.set(id, created);
-        entry = created;
-      }
-      entry.sessions.add(session);
-    },
-    unregisterUser(session) {
-      const id = session.userId;
-      const entry = id === null ? undefined : users.get(id);
-      if (!id || !entry?.sessions.delete(session)) return;
-      if (entry.sessions.size === 0) {
-        entry.off();
-        users.delete(id);
-      }
-    },
+    typingAllowed: createTypingThrottle(config.typingThrottleMs),
+    addSubscription: (sub) => fanout.add(sub),
+    removeSubscription: (sub) => fanout.remove(sub),
+    registerUser: (session) => users.add(session),
+    unregisterUser: (session) => users.remove(session),
     forget(session) {
       sessions.delete(session);
     },
@@ -275,36 +142,14 @@ export function createHub(deps: HubDeps): Hub {
     },
   };
 
-  /**
-   * Authority as storage has it now, for every local user: after a broker outage, `role` and
-   * `account` messages published meanwhile may have been lost (delivery is at most once).
-   */
-  const recheckAuthority = async () => {
-    for (const [userId, entry] of users) {
-      if (userId.startsWith('v.')) continue;
-      const user = await storage.userById(userId);
-      for (const session of [...entry.sessions]) {
-        if (!user || user.status === 'deleted')
-          session.close('account_deleted', ACCOUNT_CLOSE_REASON.account_deleted);
-        else if (user.status === 'suspended')
-          session.close('account_suspended', ACCOUNT_CLOSE_REASON.account_suspended);
-        else session.changeRole(user.role);
-      }
-    }
-  };
-
-  /** Every local subscription reads what it may have missed (see Subscription.catchUp). */
-  const catchUpAll = () => {
-    for (const fanout of fanouts.values()) for (const sub of fanout.subs) sub.catchUp();
-  };
   let sweep: NodeJS.Timeout | undefined;
   if (broker.onReconnect) {
     broker.onReconnect(() => {
-      log.info('hub.catch_up', { reason: 'broker reconnected', streams: fanouts.size });
-      catchUpAll();
-      recheckAuthority().catch((err) => log.error('hub.recheck_failed', { error: errorText(err) }));
+      log.info('hub.catch_up', { reason: 'broker reconnected', streams: fanout.streams });
+      fanout.catchUpAll();
+      users.recheckAuthority().catch((err) => log.error('hub.recheck_failed', { error: errorText(err) }));
     });
-    sweep = setInterval(catchUpAll, config.catchUpSweepMs);
+    sweep = setInterval(fanout.catchUpAll, config.catchUpSweepMs);
     sweep.unref();
   }
 
@@ -330,24 +175,7 @@ export function createHub(deps: HubDeps): Hub {
       return session;
     },
     commit: (input) => commit(input),
-    toUser(userId, frame) {
-      broker.publish(userChannel(userId), frame);
-    },
-    revokeSession(userId, sessionId) {
-      broker.publish(userChannel(userId), { type: 'revoke', sessionId });
-    },
-    roleChanged(userId, role) {
-      broker.publish(userChannel(userId), { type: 'role', role });
-    },
-    closeUser(userId, close) {
-      broker.publish(userChannel(userId), { type: 'account', close });
-    },
-    membershipEnded(userId, stream) {
-      broker.publish(userChannel(userId), { type: 'member', stream, joined: false });
-    },
-    claimPoll(userId, cid, pollId) {
-      broker.publish(userChannel(userId), { type: 'poll', cid, pollId });
-    },
+    ...userCommands(broker),
     async shutdown(close, reason, graceMs = 5000) {
       clearInterval(heartbeat);
       clearInterval(sweep);
@@ -366,6 +194,6 @@ export function createHub(deps: HubDeps): Hub {
       for (const session of [...sessions]) session.close(close, reason);
       await committer.drain();
     },
-    stats: () => ({ connections: sessions.size, streams: fanouts.size }),
+    stats: () => ({ connections: sessions.size, streams: fanout.streams }),
   };
 }

@@ -1,0 +1,20 @@
+/** Read positions: `read` moves the user's position in a stream, for all their connections to see. */
+import { streamChannel, userChannel } from '../../broker/broker.js';
+import type { Identity } from '../identity.js';
+import { checkAccess, userRef } from './authority.js';
+import type { FrameContext, FrameHandler } from './context.js';
+
+export const read: FrameHandler<'read'> = (c, frame) => c.guard(markRead(c, frame.stream, frame.seq));
+
+async function markRead(c: FrameContext, stream: string, seq: number): Promise<void> {
+  if (!(await checkAccess(c, stream, stream))) return;
+  const user = c.user as Identity;
+  const { storage, broker } = c.hub;
+  const readSeq = await storage.markRead(user.id, stream, seq);
+  const { unread } = await storage.readPosition(user.id, stream);
+  broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread });
+  // In a conversation the other side sees it: "seen".
+  if (stream.startsWith('conv:')) {
+    broker.publish(streamChannel(stream), { type: 'receipt', stream, by: userRef(c), seq: readSeq });
+  }
+}
