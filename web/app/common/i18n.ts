@@ -9,7 +9,6 @@
 import { CloseCode, type CloseName, type ErrorCode } from '../../../shared/codes.js';
 import type { FallbackCode } from '../../client/index.js';
 import type { LabTransport } from '../../lab/run-lab.js';
-import type { SnippetAttribute } from '../admin/components/EmbedSnippet.js';
 import type { AccountStatus, ConversationStatus, Role } from './api.js';
 
 export const LANGS = ['en', 'zh-CN'] as const;
@@ -366,7 +365,7 @@ const en = {
     'data-accent': 'the widget’s accent colour, any CSS colour',
     'data-language': 'the widget’s language, en or zh-CN (the default follows the visitor’s browser)',
     'data-greeting': 'a greeting for this page instead of the site’s',
-  } as Record<SnippetAttribute, string>,
+  },
   agents: 'Agents',
   agentsIntro:
     'Agents answer visitors in the support console. Make a user an agent here; admins can do everything agents can.',

@@ -1,4 +1,4 @@
-/** The shell: sign-in pages for visitors, the chat for signed-in users. */
+/** The shell: sign-in pages for visitors, the workspace (every area of the app) for signed-in users. */
 import type { AppModel } from './models/app.js';
 import { AuthPage } from './pages/AuthPage.js';
 import { WorkspacePage } from './pages/WorkspacePage.js';

@@ -9,8 +9,8 @@
  */
 import { type ReadonlySignal, signal } from '@preact/signals';
 import type { SiteView } from '../../../../shared/api.js';
-import type { LoadStatus } from '../../chat/models/chat.js';
 import type { AdminUser, Api, ApiResult, Role, SiteBody } from '../../common/api.js';
+import type { LoadStatus } from '../../common/models/load.js';
 
 interface RemoteList<T> {
   readonly list: ReadonlySignal<T[]>;

@@ -3,7 +3,7 @@
 import { Avatar } from '../../common/components/Avatar.js';
 import { MessageText } from '../../common/components/MessageText.js';
 import type { Catalog } from '../../common/i18n.js';
-import type { LocalSend } from '../models/chat.js';
+import type { LocalSend } from '../../common/models/stream-chat.js';
 
 export interface MessageItemProps {
   author: { id: string; name: string };

@@ -6,7 +6,8 @@
 import { useMemo } from 'preact/hooks';
 import { useHistoryScroll } from '../../common/components/useHistoryScroll.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
-import type { LocalSend, RoomChat } from '../models/chat.js';
+import type { LocalSend } from '../../common/models/stream-chat.js';
+import type { RoomChat } from '../models/chat.js';
 import { EventItem } from './EventItem.js';
 import { MessageItem } from './MessageItem.js';
 

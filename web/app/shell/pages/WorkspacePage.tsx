@@ -1,5 +1,8 @@
-/** The signed-in screen: top bar, the room list (a drawer on narrow screens), and the open room. */
-import { useSignal } from '@preact/signals';
+/**
+ * The signed-in screen: the top bar, the sidebar with the room list (a drawer on narrow screens),
+ * and in the main pane the page of the area the address names: a room, the support console, an
+ * admin page, the jobs or the Transport lab.
+ */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { AgentsPage } from '../../admin/pages/AgentsPage.js';
@@ -7,7 +10,7 @@ import { KeysPage } from '../../admin/pages/KeysPage.js';
 import { SitesPage } from '../../admin/pages/SitesPage.js';
 import { NewRoomForm } from '../../chat/components/NewRoomForm.js';
 import { RoomList } from '../../chat/components/RoomList.js';
-import { RoomView } from '../../chat/components/RoomView.js';
+import { RoomPage } from '../../chat/pages/RoomPage.js';
 import { Icon } from '../../common/components/Icon.js';
 import { Link } from '../../common/components/Link.js';
 import { LAB_PATH } from '../../common/models/router.js';
@@ -27,10 +30,7 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
   const route = app.router.route.value;
   const drawerOpen = app.drawerOpen.value;
   const total = workspace.rooms.totalUnread.value;
-  const joinError = useSignal<string | null>(null);
   const roomId = route.name === 'room' ? route.roomId : null;
-  const room = roomId === null ? undefined : workspace.rooms.byId(roomId);
-  const chat = workspace.current.value;
 
   // The drawer takes focus when it opens and gives it back to its toggle when it closes.
   const toggle = useRef<HTMLButtonElement>(null);
@@ -53,12 +53,6 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
     return () => document.removeEventListener('keydown', onKey);
   }, [drawerOpen, app]);
 
-  const join = async (id: string) => {
-    joinError.value = null;
-    const result = await workspace.rooms.join(id);
-    if (!result.ok) joinError.value = result.message || t.networkError;
-  };
-
   let main: ComponentChildren;
   const origin = window.location.origin;
   if (route.name === 'lab') {
@@ -72,37 +66,25 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
   } else if (route.name === 'agents') {
     main = <AgentsPage users={workspace.admin?.users ?? null} meId={workspace.me.id} t={t} lang={lang} />;
   } else if (route.name === 'support') {
-    main = <SupportPage workspace={workspace} router={app.router} t={t} lang={lang} />;
-  } else if (roomId === null) {
-    main = <p class="placeholder">{t.pickRoom}</p>;
-  } else if (!workspace.rooms.loaded.value) {
-    main = <p class="placeholder">{t.loading}</p>;
-  } else if (!room) {
-    main = <p class="placeholder">{t.noSuchRoom}</p>;
-  } else if (!room.joined || !chat) {
     main = (
-      <section class="room-join" aria-labelledby="room-title">
-        <h1 id="room-title">{room.title}</h1>
-        {room.topic && <p class="room-topic">{room.topic}</p>}
-        <p class="muted">{t.members(room.memberCount)}</p>
-        <p>{t.notMember}</p>
-        <button type="button" class="button primary" onClick={() => join(room.id)}>
-          {t.joinRoom(room.title)}
-        </button>
-        {joinError.value && (
-          <p class="form-error" role="alert">
-            {joinError.value}
-          </p>
-        )}
-      </section>
+      <SupportPage
+        desk={workspace.support}
+        me={workspace.me}
+        typing={workspace.typing}
+        router={app.router}
+        t={t}
+        lang={lang}
+      />
     );
   } else {
     main = (
-      <RoomView
-        key={room.id}
-        workspace={workspace}
-        room={room}
-        chat={chat}
+      <RoomPage
+        roomId={roomId}
+        rooms={workspace.rooms}
+        chat={workspace.current.value}
+        me={workspace.me}
+        presence={workspace.presence}
+        typing={workspace.typing}
         t={t}
         lang={lang}
         onLeft={() => app.router.navigate('/')}

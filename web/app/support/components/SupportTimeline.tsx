@@ -6,11 +6,11 @@
  */
 import { useMemo } from 'preact/hooks';
 import type { LogFrame, MsgFrame } from '../../../../shared/protocol.js';
-import type { LocalSend } from '../../chat/models/chat.js';
 import { Avatar } from '../../common/components/Avatar.js';
 import { MessageText } from '../../common/components/MessageText.js';
 import { useHistoryScroll } from '../../common/components/useHistoryScroll.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
+import type { LocalSend } from '../../common/models/stream-chat.js';
 import { type Conversation, isVisitorId } from '../models/conversation.js';
 
 type Item =

@@ -7,8 +7,8 @@
  * matchCanned(list, 'ship');        // those whose shortcut starts with "ship", shortest first
  */
 import { type ReadonlySignal, signal } from '@preact/signals';
-import type { LoadStatus } from '../../chat/models/chat.js';
 import type { Api, ApiResult, CannedResponse } from '../../common/api.js';
+import type { LoadStatus } from '../../common/models/load.js';
 
 export interface Canned {
   readonly list: ReadonlySignal<CannedResponse[]>;

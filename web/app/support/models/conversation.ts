@@ -9,13 +9,13 @@ import type { VisitorContext } from '../../../../shared/api.js';
 import type { ConversationView } from '../../../../shared/protocol.js';
 import type { SwitchboardClient } from '../../../client/index.js';
 import type { SupportClient } from '../../../client/support.js';
+import type { Api } from '../../common/api.js';
+import type { LoadStatus } from '../../common/models/load.js';
 import {
   createStreamChat,
-  type LoadStatus,
   type StreamChat,
   type StreamChatInternals,
-} from '../../chat/models/chat.js';
-import type { Api } from '../../common/api.js';
+} from '../../common/models/stream-chat.js';
 import { createTypingSender, type TypingSender } from '../../common/models/typing.js';
 
 export const convStream = (id: string): string => `conv:${id}`;

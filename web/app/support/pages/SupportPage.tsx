@@ -6,23 +6,27 @@
  */
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
+import type { ApiUser } from '../../../../shared/api.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
 import type { Router } from '../../common/models/router.js';
-import type { Workspace } from '../../shell/models/workspace.js';
+import type { Typing } from '../../common/models/typing.js';
 import { CannedPanel } from '../components/CannedPanel.js';
 import { ConsoleBar } from '../components/ConsoleBar.js';
 import { ConversationPane } from '../components/ConversationPane.js';
 import { QueueList } from '../components/QueueList.js';
+import type { SupportDesk } from '../models/support.js';
 
 export interface SupportPageProps {
-  workspace: Workspace;
+  /** Null for anyone but an agent or an admin. */
+  desk: SupportDesk | null;
+  me: ApiUser;
+  typing: Typing;
   router: Router;
   t: Catalog;
   lang: Lang;
 }
 
-export function SupportPage({ workspace, router, t, lang }: SupportPageProps) {
-  const desk = workspace.support;
+export function SupportPage({ desk, me: user, typing, router, t, lang }: SupportPageProps) {
   const cannedOpen = useSignal(false);
   const cannedToggle = useRef<HTMLButtonElement>(null);
   const wasOpen = useRef(false);
@@ -46,7 +50,7 @@ export function SupportPage({ workspace, router, t, lang }: SupportPageProps) {
   }
 
   const conversation = desk.current.value;
-  const me = { id: workspace.me.id, name: workspace.me.username };
+  const me = { id: user.id, name: user.username };
   return (
     <section class={`console${conversation ? ' has-conversation' : ''}`} aria-label={t.supportConsole}>
       <ConsoleBar
@@ -74,7 +78,7 @@ export function SupportPage({ workspace, router, t, lang }: SupportPageProps) {
               desk={desk}
               conversation={conversation}
               entry={desk.entry(conversation.id)}
-              typing={workspace.typing}
+              typing={typing}
               me={me}
               router={router}
               t={t}
