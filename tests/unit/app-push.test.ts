@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import type { JobView } from '../../shared/api.js';
 import type { EventFrame, JobFrame, LogFrame, MsgFrame } from '../../shared/protocol.js';
-import type { Api } from '../../web/app/api.js';
-import { eventSummary } from '../../web/app/format.js';
-import { mergeBySeq } from '../../web/app/models/history.js';
-import { createJobs, jobDownload, jobFromEvent, newerJob } from '../../web/app/models/jobs.js';
-import { curlExample, scopesOf } from '../../web/app/models/keys.js';
-import { parseRoute } from '../../web/app/models/router.js';
+import { curlExample, scopesOf } from '../../web/app/admin/models/keys.js';
+import type { Api } from '../../web/app/common/api.js';
+import { eventSummary } from '../../web/app/common/format.js';
+import { mergeBySeq } from '../../web/app/common/models/history.js';
+import { parseRoute } from '../../web/app/common/models/router.js';
+import { createJobs, jobDownload, jobFromEvent, newerJob } from '../../web/app/jobs/models/jobs.js';
 import type { SwitchboardClient } from '../../web/client/index.js';
 
 const msg = (seq: number, text = `m${seq}`): MsgFrame => ({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalogs } from '../../web/app/i18n.js';
-import { apiErrorText, textError, usernameError } from '../../web/app/text-errors.js';
+import { catalogs } from '../../web/app/common/i18n.js';
+import { apiErrorText, textError, usernameError } from '../../web/app/common/text-errors.js';
 
 const en = catalogs.en;
 const zh = catalogs['zh-CN'];

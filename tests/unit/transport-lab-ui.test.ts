@@ -4,10 +4,10 @@
  * lanes (with a fake runner, no network).
  */
 import { describe, expect, it, vi } from 'vitest';
-import { formatBytes, formatMs } from '../../web/app/format.js';
-import { transportFromQuery } from '../../web/app/models/connection.js';
-import { createLab, FULL_SCRIPT, labSeconds, parseLabSettings } from '../../web/app/models/lab.js';
-import { parseRoute, withSticky } from '../../web/app/models/router.js';
+import { formatBytes, formatMs } from '../../web/app/common/format.js';
+import { parseRoute, withSticky } from '../../web/app/common/models/router.js';
+import { createLab, FULL_SCRIPT, labSeconds, parseLabSettings } from '../../web/app/lab/models/lab.js';
+import { transportFromQuery } from '../../web/app/shell/models/connection.js';
 import { anySignal, type SignalStatics, timeoutSignal } from '../../web/client/signals.js';
 import type { LabOptions, LabResult } from '../../web/lab/run-lab.js';
 

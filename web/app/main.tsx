@@ -1,7 +1,7 @@
 /** The SPA entry: create the models once, render the shell. */
 import { render } from 'preact';
-import { App } from './app.js';
-import { createAppModel } from './models/app.js';
+import { App } from './shell/app.js';
+import { createAppModel } from './shell/models/app.js';
 import './styles/base.css';
 import './styles/layout.css';
 import './styles/chat.css';
