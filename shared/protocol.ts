@@ -308,6 +308,12 @@ export const ConversationsFrame = v.object({
   type: v.literal('conversations'),
   items: v.array(ConversationView),
 });
+/**
+ * The user's room list changed (a room was created, renamed, joined, left, a DM started, a
+ * membership ended): fetch it again. A hint, not state: a client that missed it refetches on
+ * its next reconnect anyway.
+ */
+export const RoomsChangedFrame = v.object({ type: v.literal('rooms_changed') });
 export const ErrorFrame = v.object({
   type: v.literal('error'),
   code: v.string(),
@@ -331,6 +337,7 @@ export const ServerFrame = v.variant('type', [
   ReadOutFrame,
   ReceiptFrame,
   ConversationsFrame,
+  RoomsChangedFrame,
   ErrorFrame,
   PingFrame,
   PongFrame,

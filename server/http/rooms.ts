@@ -49,6 +49,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     const user = userOf(c);
     const room = await storage.createRoom({ ...body.value, createdBy: user.id });
     await storage.joinRoom(room.id, user.id, 'owner');
+    hub.roomsChanged([user.id]);
     log.info('room.create', { room: room.id, kind: room.kind, user: user.username });
     return c.json({ room }, 201);
   });
@@ -58,7 +59,10 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     // NOTE: a private room or a DM answers as if it did not exist; joining one takes an invitation.
     if ((await storage.roomById(id))?.kind !== 'public') return apiError(c, 404, 'not_found', 'no such room');
     const joined = await storage.joinRoom(id, userOf(c).id);
-    if (joined) log.info('room.join', { room: id, user: userOf(c).username });
+    if (joined) {
+      hub.roomsChanged([userOf(c).id]);
+      log.info('room.join', { room: id, user: userOf(c).username });
+    }
     return c.json({ joined: true });
   });
 
@@ -68,6 +72,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     const user = userOf(c);
     if (await storage.leaveRoom(id, user.id)) {
       hub.membershipEnded(user.id, `room:${id}`);
+      hub.roomsChanged([user.id]);
       log.info('room.leave', { room: id, user: user.username });
     }
     return c.json({ joined: false });

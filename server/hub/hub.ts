@@ -76,6 +76,8 @@ export interface Hub {
   closeUser(userId: string, close: AccountClose): void;
   /** Tells the user's connections that a stream membership ended. */
   membershipEnded(userId: string, stream: string): void;
+  /** Tells each user's connections, on every process, to fetch their room list again. */
+  roomsChanged(userIds: readonly string[]): void;
   /**
    * Server shutdown: stop heartbeats and taking frames, finish what was received (commits and
    * their acks, for at most `graceMs`), then close every connection and finish commits in flight.

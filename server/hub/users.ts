@@ -37,6 +37,7 @@ export function createUsers(broker: Broker, store: UserStore, log: Logger): User
       switch (message.type) {
         case 'read':
         case 'job':
+        case 'rooms_changed':
           session.send(message);
           break;
         case 'member':
@@ -116,6 +117,9 @@ export const userCommands = (broker: Broker) => ({
   },
   membershipEnded(userId: string, stream: string): void {
     broker.publish(userChannel(userId), { type: 'member', stream, joined: false });
+  },
+  roomsChanged(userIds: readonly string[]): void {
+    for (const userId of new Set(userIds)) broker.publish(userChannel(userId), { type: 'rooms_changed' });
   },
   claimPoll(userId: string, cid: string, pollId: string): void {
     broker.publish(userChannel(userId), { type: 'poll', cid, pollId });

@@ -203,6 +203,42 @@ describe('rooms', () => {
     expect((await api(server.url, guest, 'POST', '/api/rooms/no-such-room/join')).status).toBe(404);
   });
 
+  it('a private room is listed to its members only, and to anyone else is a room that does not exist', async () => {
+    const owner = await register(server.url);
+    const outsider = await register(server.url);
+    const created = await api(server.url, owner, 'POST', '/api/rooms', {
+      title: 'Secret plans',
+      kind: 'private',
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.room.id as string;
+    const listed = async (user: TestUser) =>
+      (await api(server.url, user, 'GET', '/api/rooms')).json.rooms.find((r: { id: string }) => r.id === id);
+    expect(await listed(owner)).toMatchObject({
+      kind: 'private',
+      role: 'owner',
+      joined: true,
+      memberCount: 1,
+    });
+    expect(await listed(outsider)).toBeUndefined();
+    expect((await api(server.url, outsider, 'GET', `/api/rooms/${id}/messages`)).status).toBe(404);
+    expect((await api(server.url, outsider, 'POST', `/api/rooms/${id}/join`)).status).toBe(404);
+    const socket = await RawSocket.hello(server.wsUrl, outsider.token);
+    socket.send({ type: 'sub', stream: `room:${id}` });
+    expect((await socket.next('error')).code).toBe('not_found');
+    socket.close();
+  });
+
+  it('tells every tab of a user to fetch the room list again when their rooms change', async () => {
+    const user = await register(server.url);
+    const otherTab = await RawSocket.hello(server.wsUrl, user.token);
+    const id = (await api(server.url, user, 'POST', '/api/rooms', { title: 'Fresh' })).json.room.id as string;
+    await otherTab.next('rooms_changed');
+    await api(server.url, user, 'POST', `/api/rooms/${id}/leave`);
+    await otherTab.next('rooms_changed');
+    otherTab.close();
+  });
+
   it('counts unread messages from others after the read position', async () => {
     const reader = await register(server.url);
     const writer = await register(server.url);

@@ -74,6 +74,8 @@ export type ClientEvents = {
   job: (frame: JobFrame) => void;
   /** Someone read a conversation up to a seq ("seen"). */
   receipt: (frame: ReceiptFrame) => void;
+  /** The user's room list changed: fetch it again. */
+  roomsChanged: () => void;
   /** The answer to `listConversations` (agents). */
   conversations: (frame: ConversationsFrame) => void;
   subscribed: (info: SubscribedInfo) => void;
@@ -507,6 +509,9 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         return;
       case 'conversations':
         this.emit('conversations', frame);
+        return;
+      case 'rooms_changed':
+        this.emit('roomsChanged');
         return;
       case 'ack':
         this.onAck(frame);

@@ -147,6 +147,8 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
         room.readSeq.value = Math.max(room.readSeq.peek(), info.seq);
       });
     }),
+    // Another tab, person or process changed this user's rooms (created, joined, left, removed).
+    client.on('roomsChanged', () => void refresh()),
     client.on('error', (frame) => {
       // A subscription refused because the room was left (in another tab) or removed.
       if ((frame.code === 'forbidden' || frame.code === 'not_found') && frame.ref?.startsWith('room:')) {
