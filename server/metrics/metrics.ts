@@ -35,6 +35,8 @@ export interface Metrics {
    * fixed word or code name (never user input: it becomes a label).
    */
   refused(reason: string): void;
+  /** A long-poll parked (held with nothing to say yet) or released: the gauge of held polls. */
+  pollHeld(change: 1 | -1): void;
   /** Broker outages, the fallbacks taken meanwhile (by kind) and the time spent degraded. */
   readonly brokerFaults: BrokerFaultSink;
 }
@@ -75,6 +77,12 @@ export function createMetrics(): Metrics {
     name: 'switchboard_open_sockets',
     help: 'WebSocket connections open now.',
     labelNames: ['transport'] as const,
+    registers: [registry],
+  });
+
+  const heldPolls = new Gauge({
+    name: 'switchboard_held_polls',
+    help: 'Long-polls held now, waiting for news (each is one idle long-polling tab).',
     registers: [registry],
   });
 
@@ -160,6 +168,9 @@ export function createMetrics(): Metrics {
     },
     refused(reason) {
       refusals.inc({ reason });
+    },
+    pollHeld(change) {
+      heldPolls.inc(change);
     },
   };
 }

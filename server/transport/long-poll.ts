@@ -174,6 +174,7 @@ export function createPollHandlers(deps: LongPollDeps) {
           // Settled and nothing to say yet: park, and answer any other held poll of this tab, on
           // whichever process holds it (a tab has one poll at a time; the newest one wins).
           parked = true;
+          metrics.pollHeld(1);
           conn.onSuperseded = release;
           hub.claimPoll(session.userId, cid, conn.pollId);
         }
@@ -186,6 +187,7 @@ export function createPollHandlers(deps: LongPollDeps) {
 
       clearTimeout(limit);
       clearTimeout(coalescing);
+      if (parked) metrics.pollHeld(-1);
       c.req.raw.signal.removeEventListener('abort', release);
       conn.onChange = () => {};
       session.closed();

@@ -72,10 +72,17 @@ async function quietRoom(user: TestUser): Promise<{ stream: string; observer: Ra
   return { stream, observer };
 }
 
+/** Long-polls `server` holds now (the `switchboard_held_polls` gauge). */
+async function heldPolls(server: ServerProcess): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(text.match(/^switchboard_held_polls (\d+)/m)?.[1] ?? 0);
+}
+
 /**
- * A long-poll on `server` with the user's cookie, held in `stream`. Resolves (the poll is then
- * held, past its hello, registered for the user's control messages) once the observer sees the
- * poll's presence join; the answer comes when something happens.
+ * A long-poll on `server` with the user's cookie, held in `stream` with nothing to say: a first
+ * poll learns the state the client holds (`known`), and the second, naming it, has no news and
+ * is parked. Resolves once the server's gauge counts it held; the answer comes when something
+ * happens to the user.
  */
 async function heldPoll(
   server: ServerProcess,
@@ -83,18 +90,40 @@ async function heldPoll(
   cid: string,
   room: { stream: string; observer: RawSocket },
 ) {
-  const answer = fetch(`${server.url}/api/poll`, {
-    method: 'POST',
-    headers: { cookie: user.cookie, origin: server.url, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      cid,
-      frames: [
-        { type: 'hello', v: 1 },
-        { type: 'sub', stream: room.stream },
-      ],
-    }),
-  }).then(async (res) => (await res.json()) as { frames: { type: string }[]; close?: { code: number } });
-  await room.observer.next('presence', (f) => f.kind === 'join' && f.users.some((u) => u.id === user.id));
+  const poll = (body: object) =>
+    fetch(`${server.url}/api/poll`, {
+      method: 'POST',
+      headers: { cookie: user.cookie, origin: server.url, 'content-type': 'application/json' },
+      body: JSON.stringify({ cid, ...body }),
+    }).then(
+      async (res) =>
+        (await res.json()) as {
+          frames: { type: string; head?: number }[];
+          close?: { code: number };
+          known?: Record<string, string>;
+        },
+    );
+  const first = await poll({
+    hold: false,
+    frames: [
+      { type: 'hello', v: 1 },
+      { type: 'sub', stream: room.stream },
+    ],
+  });
+  const head = first.frames.find((f) => f.type === 'subscribed')?.head ?? 0;
+  const known = first.known?.[room.stream];
+  expect(known, 'the first poll names the state the client holds').toBeDefined();
+  const before = await heldPolls(server);
+  const answer = poll({
+    frames: [
+      { type: 'hello', v: 1, quiet: true },
+      { type: 'sub', stream: room.stream, after: head, known },
+    ],
+  });
+  const started = Date.now();
+  while ((await heldPolls(server)) <= before) {
+    if (Date.now() - started > 5000) throw new Error('the poll was not held within 5 s');
+  }
   return { answer };
 }
 
