@@ -24,7 +24,7 @@ import { renderMarkdown } from './lib/report.js';
 import type { Fanout2Status, RunResults, ServerRep } from './lib/results.js';
 import { describeTwoProcess, type TwoProcessRun, twoProcessFanout } from './lib/two-process.js';
 import { twoProcessJson } from './lib/two-process-compare.js';
-import { type LabRow, SCENARIOS, SERVER_KINDS, SERVER_LABELS } from './lib/types.js';
+import { type LabRow, type RetryResult, SCENARIOS, SERVER_KINDS, SERVER_LABELS } from './lib/types.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 process.chdir(ROOT);
@@ -295,6 +295,26 @@ async function main(argv: string[]): Promise<void> {
     }
   }
 
+  let retry: RetryResult | null = null;
+  let retryError: string | null = null;
+  if (wants('retry') && options.servers.includes('switchboard')) {
+    setContext('Switchboard · retried sends');
+    try {
+      const server = await run.start('switchboard');
+      try {
+        retry = await lg.call<RetryResult>({ op: 'retry', target: targetOf(server), plan: plan.retry });
+        log(
+          `retry: ${fmt(retry.retryCpuUsPerSend)} µs per retried send against ${fmt(retry.newCpuUsPerSend)} µs per new one (${fmt(retry.ratio)}×); ${retry.sameSeq} of ${retry.sends} with their original seq`,
+        );
+      } finally {
+        await server.stop();
+      }
+    } catch (err) {
+      retryError = errorText(err);
+      log(`retry failed: ${retryError}`);
+    }
+  }
+
   const profiles: ProfileSummary[] = [];
   if (options.profile && options.servers.includes('switchboard')) {
     for (const op of ['fanout', 'rooms'] as const) {
@@ -334,6 +354,8 @@ async function main(argv: string[]): Promise<void> {
     fanout2,
     lab,
     labError,
+    retry,
+    retryError,
     bundle,
     profiles,
   };

@@ -5,6 +5,7 @@ import {
   type IdlePlan,
   type LabPlan,
   type RampPlan,
+  type RetryPlan,
   type RoomsPlan,
   SCENARIOS,
   type ScenarioName,
@@ -36,6 +37,7 @@ export interface Plan {
   quietBudgetMs: number;
   setup: SetupPlan;
   lab: LabPlan;
+  retry: RetryPlan;
 }
 
 const ramp = (over: Partial<RampPlan> & Pick<RampPlan, 'start'>): RampPlan => ({
@@ -99,6 +101,7 @@ export function makePlan(mode: Mode): Plan {
           quietBudgetMs: 60_000,
           setup: { connections: 2000, concurrency: 50 },
           lab: { messages: 50, ratePerSec: 20, idleMs: 10_000 },
+          retry: { sends: 5000, inFlight: 50 },
         },
         false,
       );
@@ -133,6 +136,7 @@ export function makePlan(mode: Mode): Plan {
           quietBudgetMs: 15_000,
           setup: { connections: 200, concurrency: 25 },
           lab: { messages: 20, ratePerSec: 20, idleMs: 5000 },
+          retry: { sends: 2000, inFlight: 50 },
         },
         false,
       );
@@ -167,6 +171,7 @@ export function makePlan(mode: Mode): Plan {
           quietBudgetMs: 0,
           setup: { connections: 50, concurrency: 10 },
           lab: { messages: 2, ratePerSec: 10, idleMs: 1000 },
+          retry: { sends: 50, inFlight: 10 },
         },
         true,
       );
@@ -193,7 +198,7 @@ Compares Switchboard (the production build) with Socket.IO 4.8 and two raw \`ws\
 and write-coalescing), each in its own process pinned to core 0, driven by a load generator
 pinned to core 1. Scenarios: fan-out (fixed load, then a ramp to saturation), many small rooms,
 idle memory per connection, connection setup, bytes on the wire (the Transport lab, Switchboard
-only), fan-out over two Switchboard processes on PostgreSQL and Redis (fanout2, skipped when they
+only), retried sends against new ones (Switchboard only), fan-out over two Switchboard processes on PostgreSQL and Redis (fanout2, skipped when they
 do not answer; BENCH_DATABASE_URL, BENCH_REDIS_URL), plus a bundle-size report. Results go to bench/results/ as Markdown and JSON.
 
 Options:

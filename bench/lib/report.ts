@@ -255,6 +255,21 @@ export function renderMarkdown(results: RunResults): string {
   }
   out.push('');
 
+  out.push('## Retried sends (Switchboard)', '');
+  if (results.retry) {
+    const r = results.retry;
+    out.push(
+      `One raw client sends ${r.sends} new messages (${plan.retry.inFlight} in flight), then every one again with its clientMsgId and text, as a client resending its outbox after a reconnect. Server CPU per acknowledged send:`,
+      '',
+      '| New send (µs) | Retried send (µs) | Retry / new | Retries answered with their original seq |',
+      '| --- | --- | --- | --- |',
+      `| ${fmt(r.newCpuUsPerSend)} | ${fmt(r.retryCpuUsPerSend)} | ${fmt(r.ratio)}× | ${r.sameSeq} of ${r.sends} |`,
+    );
+  } else {
+    out.push(results.retryError ? `Not measured: ${results.retryError}` : 'Not run (not among --scenarios).');
+  }
+  out.push('');
+
   out.push(
     '## Bundle',
     '',

@@ -3,7 +3,15 @@ import type { BundleRow } from './bundle.js';
 import type { MachineInfo } from './machine.js';
 import type { Plan } from './plan.js';
 import type { ProfileSummary } from './profile.js';
-import type { FanoutResult, IdleResult, LabRow, RoomsResult, ServerKind, SetupResult } from './types.js';
+import type {
+  FanoutResult,
+  IdleResult,
+  LabRow,
+  RetryResult,
+  RoomsResult,
+  ServerKind,
+  SetupResult,
+} from './types.js';
 
 export interface ServerRep {
   kind: ServerKind;
@@ -46,6 +54,8 @@ export interface RunResults {
   fanout2: Fanout2Status;
   lab: LabRow[] | null;
   labError: string | null;
+  retry: RetryResult | null;
+  retryError: string | null;
   bundle: BundleRow[];
   profiles: ProfileSummary[];
 }

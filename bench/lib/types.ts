@@ -12,8 +12,16 @@ export const SERVER_LABELS: Record<ServerKind, string> = {
   'ws-coalesced': 'ws coalesced',
 };
 
-export type ScenarioName = 'fanout' | 'fanout2' | 'rooms' | 'idle' | 'setup' | 'lab';
-export const SCENARIOS: readonly ScenarioName[] = ['fanout', 'fanout2', 'rooms', 'idle', 'setup', 'lab'];
+export type ScenarioName = 'fanout' | 'fanout2' | 'rooms' | 'idle' | 'setup' | 'lab' | 'retry';
+export const SCENARIOS: readonly ScenarioName[] = [
+  'fanout',
+  'fanout2',
+  'rooms',
+  'idle',
+  'setup',
+  'lab',
+  'retry',
+];
 
 /** A server under test, as the load generator needs it. */
 export interface Target {
@@ -206,6 +214,27 @@ export interface IdlePlan {
   rooms: number;
 }
 
+/** Retries against new sends (Switchboard only). */
+export interface RetryPlan {
+  sends: number;
+  /** Sends unacknowledged at most at any time. */
+  inFlight: number;
+}
+
+export interface RetryResult {
+  sends: number;
+  /** Server CPU per acknowledged send, new messages. */
+  newCpuUsPerSend: number;
+  /** The same, for the second pass: every send again with its clientMsgId and text. */
+  retryCpuUsPerSend: number;
+  /** retry / new: at most 1 is the goal. */
+  ratio: number;
+  newWallMs: number;
+  retryWallMs: number;
+  /** Retries answered with their original seq (all of them, or something is wrong). */
+  sameSeq: number;
+}
+
 export interface LabPlan {
   messages: number;
   ratePerSec: number;
@@ -229,7 +258,8 @@ export type Request =
   | { op: 'setup'; target: Target; plan: SetupPlan }
   | { op: 'idleOpen'; target: Target; plan: IdlePlan; count: number }
   | { op: 'idleClose' }
-  | { op: 'lab'; target: Target; plan: LabPlan };
+  | { op: 'lab'; target: Target; plan: LabPlan }
+  | { op: 'retry'; target: Target; plan: RetryPlan };
 
 export type RequestMessage = Request & { id: number };
 

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { RequestMessage, ResponseMessage } from '../lib/types.js';
 import { prepareFixtures } from './fixtures.js';
+import { retry } from './retry.js';
 import { fanout, idleClose, idleOpen, lab, rooms, setup } from './scenarios.js';
 
 if (!process.send) {
@@ -38,6 +39,8 @@ async function handle(request: RequestMessage): Promise<unknown> {
       return idleClose();
     case 'lab':
       return lab(request.target, request.plan, progress);
+    case 'retry':
+      return retry(request.target, request.plan);
   }
 }
 

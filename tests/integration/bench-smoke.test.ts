@@ -123,6 +123,15 @@ describe('npm run bench -- --smoke', () => {
     expect(byTransport.polling.bytesPerMessage).toBeGreaterThan(byTransport.websocket.bytesPerMessage);
   });
 
+  it('measures retried sends against new ones: every retry answered with its original seq', () => {
+    expect(results.retry, results.retryError ?? '').not.toBeNull();
+    expect(results.retry.sameSeq).toBe(results.retry.sends);
+    expect(results.retry.newCpuUsPerSend).toBeGreaterThanOrEqual(0);
+    expect(results.retry.retryCpuUsPerSend).toBeGreaterThanOrEqual(0);
+    const markdown = readFileSync(join(out, 'latest-smoke.md'), 'utf8');
+    expect(markdown).toContain('## Retried sends (Switchboard)');
+  });
+
   it('reports the bundle and the targets', () => {
     expect(results.bundle).toHaveLength(4);
     // The smoke run measures from source; the sizes are there exactly when a build is.
