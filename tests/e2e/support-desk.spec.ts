@@ -14,6 +14,7 @@ import {
   openHost,
   openWidget,
   panel,
+  recordServerTraffic,
   test,
   write,
 } from './widget-support.js';
@@ -35,6 +36,7 @@ test('a visitor writes in the widget, an agent claims and answers in the console
 
   // The visitor, on the customer's page, gives a name and writes.
   const name = uniqueName('Vera ');
+  const traffic = recordServerTraffic(page);
   await openHost(page, site);
   await openWidget(page);
   const form = panel(page).locator('form.fm');
@@ -53,7 +55,11 @@ test('a visitor writes in the widget, an agent claims and answers in the console
   await agentPage.getByRole('button', { name: 'Claim' }).click();
   await expect(queueItem(agentPage, id ?? '')).toContainText('Yours');
 
-  // The visitor sees the agent typing, then the reply under the agent's name, live.
+  // The visitor sees the agent typing (once their socket follows the conversation: typing is
+  // ephemeral), then the reply under the agent's name, live.
+  await expect
+    .poll(() => traffic.subscribed.includes(`conv:${id}`), { message: 'the widget follows the conversation' })
+    .toBe(true);
   await replyBox(agentPage).fill('Yes, a limescale filter is in the box.');
   await expect(panel(page)).toContainText(`${agent.name} is typing…`);
   await replyBox(agentPage).press('Enter');

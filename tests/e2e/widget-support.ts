@@ -269,12 +269,24 @@ export async function write(page: Page, text: string): Promise<void> {
 }
 
 /** Requests a page made to the Switchboard server, in order (URL path and query). */
-export function recordServerTraffic(page: Page): { requests: string[]; sockets: string[] } {
-  const seen = { requests: [] as string[], sockets: [] as string[] };
+export function recordServerTraffic(page: Page): {
+  requests: string[];
+  sockets: string[];
+  subscribed: string[];
+} {
+  const seen = { requests: [] as string[], sockets: [] as string[], subscribed: [] as string[] };
   page.on('request', (req) => {
     if (req.url().startsWith(SERVER_URL))
       seen.requests.push(`${req.method()} ${req.url().slice(SERVER_URL.length)}`);
   });
-  page.on('websocket', (ws) => seen.sockets.push(ws.url()));
+  page.on('websocket', (ws) => {
+    seen.sockets.push(ws.url());
+    // The streams the server has caught the page up on: live frames (typing) reach it from then.
+    ws.on('framereceived', ({ payload }) => {
+      if (typeof payload !== 'string' || !payload.includes('"subscribed"')) return;
+      const frame = JSON.parse(payload) as { type?: string; stream?: string };
+      if (frame.type === 'subscribed' && frame.stream) seen.subscribed.push(frame.stream);
+    });
+  });
   return seen;
 }

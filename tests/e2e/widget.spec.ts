@@ -45,6 +45,12 @@ test('a visitor writes, the agent claims and replies live with typing, and a rel
     const conversation = await conversationFor(agent, 'Where is my order #1042?');
     await expect.poll(() => traffic.sockets.length, { message: 'live from the first message on' }).toBe(1);
     await claim(agent, conversation.id);
+    // Typing is ephemeral: it reaches the visitor only once their socket follows the conversation.
+    await expect
+      .poll(() => traffic.subscribed.includes(`conv:${conversation.id}`), {
+        message: 'the widget follows the conversation',
+      })
+      .toBe(true);
 
     agent.desk.send({ type: 'typing', stream: `conv:${conversation.id}`, active: true });
     await expect(panel(page)).toContainText(`${agent.name} is typing…`);
