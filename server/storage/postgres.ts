@@ -13,6 +13,7 @@ import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOve
 import { randomId } from '../ids.js';
 import { createLogger, errorText, type Logger } from '../log.js';
 import { classifyPostgresError, createFaultTracker, guardStorage } from './postgres-faults.js';
+import { postgresModeration } from './postgres-moderation.js';
 import { type PostgresMigration, postgresMigrations } from './postgres-schema.js';
 import { postgresSupport } from './postgres-support.js';
 import {
@@ -365,6 +366,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
 
   const storage: Storage = {
     ...postgresSupport(pool),
+    ...postgresModeration(pool, transaction),
     name: 'postgres',
     async describe() {
       const [facts] = await rows<Record<string, string | null>>(sql.facts);

@@ -3,6 +3,7 @@ import type {
   Agent,
   ApiKey,
   ApiKeyWithSecret,
+  AuditEntry,
   Availability,
   CannedResponse,
   Conversation,
@@ -12,7 +13,10 @@ import type {
   LogEntry,
   Role,
   Room,
+  RoomInvite,
   RoomKind,
+  Sanction,
+  SanctionKind,
   Site,
   SiteOptions,
   User,
@@ -243,4 +247,62 @@ export const toAgent = (row: UserRow & { availability: string }): Agent => ({
   username: row.username,
   role: row.role as Role,
   availability: row.availability as Availability,
+});
+
+export interface SanctionRow {
+  room_id: string;
+  user_id: string;
+  kind: string;
+  until: number | null;
+  by_user: string;
+  created_at: number;
+}
+
+export const toSanction = (row: SanctionRow): Sanction => ({
+  roomId: row.room_id,
+  userId: row.user_id,
+  kind: row.kind as SanctionKind,
+  until: row.until,
+  by: row.by_user,
+  createdAt: row.created_at,
+});
+
+export interface InviteRow {
+  id: string;
+  room_id: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  uses: number;
+}
+
+export const toInvite = (row: InviteRow): RoomInvite => ({
+  id: row.id,
+  roomId: row.room_id,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  expiresAt: row.expires_at,
+  revokedAt: row.revoked_at,
+  uses: row.uses,
+});
+
+export interface AuditRow {
+  id: string;
+  at: number;
+  actor_id: string;
+  action: string;
+  target_user_id: string | null;
+  room_id: string | null;
+  details: string;
+}
+
+export const toAudit = (row: AuditRow): AuditEntry => ({
+  id: row.id,
+  at: row.at,
+  actorId: row.actor_id,
+  action: row.action,
+  targetUserId: row.target_user_id,
+  roomId: row.room_id,
+  details: JSON.parse(row.details) as AuditEntry['details'],
 });

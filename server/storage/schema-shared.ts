@@ -97,3 +97,37 @@ export const roomKindsAndRoles = `
   UPDATE members SET role = 'owner'
     WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = members.room_id AND r.created_by = members.user_id);
 `;
+
+/** Room moderation: bans and mutes, invite links (by hash), and the audit log. */
+export const moderationTables = (t: ColumnTypes): string => `
+  CREATE TABLE room_sanctions (
+    room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    kind       TEXT NOT NULL,
+    until      ${t.int},
+    by_user    TEXT NOT NULL,
+    created_at ${t.int} NOT NULL,
+    PRIMARY KEY (room_id, user_id, kind)
+  );
+  CREATE TABLE room_invites (
+    id         TEXT PRIMARY KEY,
+    room_id    TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_by TEXT NOT NULL,
+    created_at ${t.int} NOT NULL,
+    expires_at ${t.int},
+    revoked_at ${t.int},
+    uses       ${t.int} NOT NULL DEFAULT 0
+  );
+  CREATE INDEX room_invites_by_room ON room_invites(room_id, created_at);
+  CREATE TABLE audit_log (
+    id             TEXT PRIMARY KEY,
+    at             ${t.int} NOT NULL,
+    actor_id       TEXT NOT NULL,
+    action         TEXT NOT NULL,
+    target_user_id TEXT,
+    room_id        TEXT,
+    details        TEXT NOT NULL
+  );
+  CREATE INDEX audit_log_by_time ON audit_log(at);
+`;

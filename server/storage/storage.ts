@@ -360,8 +360,79 @@ export interface SupportStore {
   setAvailability(userId: string, availability: Availability): Promise<void>;
 }
 
+/** A ban keeps a user out of a room (and ends their membership); a mute keeps them from sending. */
+export type SanctionKind = 'ban' | 'mute';
+
+export interface Sanction {
+  roomId: string;
+  userId: string;
+  kind: SanctionKind;
+  /** When it ends by itself (ms since the epoch); null: until lifted. */
+  until: number | null;
+  by: string;
+  createdAt: number;
+}
+
+export interface RoomInvite {
+  id: string;
+  roomId: string;
+  createdBy: string;
+  createdAt: number;
+  /** Null: it does not expire. */
+  expiresAt: number | null;
+  revokedAt: number | null;
+  uses: number;
+}
+
+export interface AuditEntry {
+  id: string;
+  at: number;
+  actorId: string;
+  /** A fixed word: `room.ban`, `room.mute`, `room.remove`, `user.suspend`, ... */
+  action: string;
+  targetUserId: string | null;
+  roomId: string | null;
+  /** Small JSON-able facts (a duration, a role); never free text from a request. */
+  details: Record<string, string | number | boolean | null>;
+}
+
+export interface ModerationStore {
+  /**
+   * Sets (or replaces) a sanction. A ban also ends the user's membership of the room, in the same
+   * transaction, so a banned user is never still a member.
+   */
+  setSanction(input: Omit<Sanction, 'createdAt'>): Promise<Sanction>;
+  /** False when there was none. */
+  liftSanction(roomId: string, userId: string, kind: SanctionKind): Promise<boolean>;
+  /** The sanction in force at `now`, or null (none, or it ended by itself). */
+  activeSanction(roomId: string, userId: string, kind: SanctionKind, now: number): Promise<Sanction | null>;
+  /** Sanctions in force in a room at `now`, oldest first. */
+  roomSanctions(roomId: string, now: number): Promise<Sanction[]>;
+
+  /** The token itself is never stored: only its hash. */
+  createInvite(input: {
+    id: string;
+    roomId: string;
+    tokenHash: string;
+    createdBy: string;
+    expiresAt: number | null;
+  }): Promise<RoomInvite>;
+  inviteByTokenHash(tokenHash: string): Promise<RoomInvite | null>;
+  /** A room's invites, newest first, revoked and expired ones included. */
+  listInvites(roomId: string): Promise<RoomInvite[]>;
+  /** False when unknown or already revoked. */
+  revokeInvite(id: string, at: number): Promise<boolean>;
+  /** Counts one use of an invite. */
+  useInvite(id: string): Promise<void>;
+
+  recordAudit(input: Omit<AuditEntry, 'id' | 'at'> & { at?: number }): Promise<AuditEntry>;
+  /** Newest first; `before` pages by `at` (entries strictly older). */
+  listAudit(filter: { limit: number; before?: number }): Promise<AuditEntry[]>;
+}
+
 export interface Storage
   extends LogStore,
+    ModerationStore,
     ReadStore,
     UserStore,
     SessionStore,

@@ -653,6 +653,115 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       });
     });
 
+    describe('moderation', () => {
+      const setup = async () => {
+        const mod = await createUser('Mod');
+        const bob = await createUser('Bob');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: mod.id });
+        await storage.joinRoom('lobby', mod.id, 'owner');
+        await storage.joinRoom('lobby', bob.id);
+        return { mod, bob };
+      };
+
+      it('a ban ends the membership in the same step and stays in force until lifted', async () => {
+        const { mod, bob } = await setup();
+        const ban = await storage.setSanction({
+          roomId: 'lobby',
+          userId: bob.id,
+          kind: 'ban',
+          until: null,
+          by: mod.id,
+        });
+        expect(ban).toMatchObject({ roomId: 'lobby', userId: bob.id, kind: 'ban', until: null, by: mod.id });
+        expect(await storage.isMember('lobby', bob.id)).toBe(false);
+        expect(await storage.activeSanction('lobby', bob.id, 'ban', Date.now() + 1e9)).toMatchObject({
+          kind: 'ban',
+        });
+        expect(await storage.activeSanction('lobby', bob.id, 'mute', Date.now())).toBeNull();
+        expect(await storage.liftSanction('lobby', bob.id, 'ban')).toBe(true);
+        expect(await storage.liftSanction('lobby', bob.id, 'ban')).toBe(false);
+        expect(await storage.activeSanction('lobby', bob.id, 'ban', Date.now())).toBeNull();
+      });
+
+      it('a mute keeps the membership and ends by itself at its until; setting it again replaces it', async () => {
+        const { mod, bob } = await setup();
+        await storage.setSanction({ roomId: 'lobby', userId: bob.id, kind: 'mute', until: 5000, by: mod.id });
+        expect(await storage.isMember('lobby', bob.id)).toBe(true);
+        expect(await storage.activeSanction('lobby', bob.id, 'mute', 4999)).toMatchObject({ until: 5000 });
+        expect(await storage.activeSanction('lobby', bob.id, 'mute', 5000)).toBeNull();
+        await storage.setSanction({ roomId: 'lobby', userId: bob.id, kind: 'mute', until: 9000, by: mod.id });
+        expect(await storage.activeSanction('lobby', bob.id, 'mute', 6000)).toMatchObject({ until: 9000 });
+        expect((await storage.roomSanctions('lobby', 6000)).map((s) => [s.userId, s.kind])).toEqual([
+          [bob.id, 'mute'],
+        ]);
+        expect(await storage.roomSanctions('lobby', 9000)).toEqual([]);
+      });
+
+      it('invites are found by their token hash only, listed newest first, revoked once, and count their uses', async () => {
+        const { mod } = await setup();
+        const first = await storage.createInvite({
+          id: 'i1',
+          roomId: 'lobby',
+          tokenHash: 'h1',
+          createdBy: mod.id,
+          expiresAt: null,
+        });
+        const second = await storage.createInvite({
+          id: 'i2',
+          roomId: 'lobby',
+          tokenHash: 'h2',
+          createdBy: mod.id,
+          expiresAt: 123,
+        });
+        expect(first).toMatchObject({
+          id: 'i1',
+          roomId: 'lobby',
+          createdBy: mod.id,
+          expiresAt: null,
+          revokedAt: null,
+          uses: 0,
+        });
+        expect(second.expiresAt).toBe(123);
+        expect(await storage.inviteByTokenHash('h2')).toEqual(second);
+        expect(await storage.inviteByTokenHash('nope')).toBeNull();
+        expect((await storage.listInvites('lobby')).map((i) => i.id)).toEqual(['i2', 'i1']);
+        await storage.useInvite('i1');
+        await storage.useInvite('i1');
+        expect((await storage.inviteByTokenHash('h1'))?.uses).toBe(2);
+        expect(await storage.revokeInvite('i1', 777)).toBe(true);
+        expect(await storage.revokeInvite('i1', 888)).toBe(false);
+        expect((await storage.inviteByTokenHash('h1'))?.revokedAt).toBe(777);
+      });
+
+      it('records audit entries and lists them newest first, a page at a time', async () => {
+        const { mod, bob } = await setup();
+        for (const [at, action] of [
+          [1000, 'room.mute'],
+          [2000, 'room.ban'],
+          [3000, 'room.unban'],
+        ] as const) {
+          await storage.recordAudit({
+            at,
+            actorId: mod.id,
+            action,
+            targetUserId: bob.id,
+            roomId: 'lobby',
+            details: { minutes: 5 },
+          });
+        }
+        const page = await storage.listAudit({ limit: 2 });
+        expect(page.map((e) => e.action)).toEqual(['room.unban', 'room.ban']);
+        expect(page[0]).toMatchObject({
+          actorId: mod.id,
+          targetUserId: bob.id,
+          roomId: 'lobby',
+          details: { minutes: 5 },
+        });
+        const next = await storage.listAudit({ limit: 2, before: 2000 });
+        expect(next.map((e) => e.action)).toEqual(['room.mute']);
+      });
+    });
+
     describe('rooms', () => {
       it('createRoom with an explicit id keeps it, and roomById returns the room', async () => {
         const admin = await createUser('Admin');
