@@ -146,5 +146,8 @@ describe('graceful drain under load', () => {
     } finally {
       for (const c of clients) c.client.close();
     }
-  }, 60_000);
+    // NOTE: the drain's own bound is DRAIN_BOUND_MS, asserted above. This is the whole test's:
+    // 200 clients connecting and sending on a 2-core machine busy with other work took over 60 s
+    // once, every step within its own wait.
+  }, 180_000);
 });
