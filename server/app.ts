@@ -20,6 +20,7 @@ import type { HostPolicy } from './http/hosts.js';
 import { jobRoutes } from './http/jobs.js';
 import { labRoutes } from './http/lab.js';
 import { metricsRoutes } from './http/metrics.js';
+import { inviteRoutes, moderationRoutes } from './http/moderation.js';
 import type { OriginPolicy } from './http/origin.js';
 import { pushRoutes } from './http/push.js';
 import { roomRoutes } from './http/rooms.js';
@@ -142,6 +143,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/api/auth', authRoutes({ ...deps, ...guarded }));
   app.route('/api/me', meRoutes());
   app.route('/api/rooms', roomRoutes(deps));
+  app.route('/api/rooms', moderationRoutes(deps));
+  app.route('/api/invites', inviteRoutes(deps));
   const apiKey = requireApiKey({ keys: deps.storage, broker: deps.broker, rate: deps.pushRate });
   app.use('/api/push', apiKey);
   app.route('/api/push', pushRoutes(deps));

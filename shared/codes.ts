@@ -79,6 +79,16 @@ export const ErrorCode = {
     recovery: 'terminal',
     meaning: 'an admin suspended this account; it cannot sign in until an admin lifts it',
   },
+  muted: {
+    recovery: 'terminal',
+    meaning: 'a moderator muted you in this room; `retryAfterMs` says when it ends, if it does',
+  },
+  banned: { recovery: 'terminal', meaning: 'a moderator banned you (or the person named) from this room' },
+  user_not_found: { recovery: 'terminal', meaning: 'no account has that name or id' },
+  invite_invalid: {
+    recovery: 'terminal',
+    meaning: 'the invite link is unknown, expired or revoked; ask for a new one',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

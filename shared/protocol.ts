@@ -204,6 +204,7 @@ export const ReactionChange = v.object({
   target: v.string(),
   reaction: ReactionSummary,
 });
+export type MemberChange = v.InferOutput<typeof MemberChange>;
 export const MemberChange = v.object({
   kind: v.literal('member'),
   user: UserRef,

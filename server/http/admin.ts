@@ -124,6 +124,18 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     return c.json({ user });
   });
 
+  // The audit log of moderation and admin actions, newest first: `?before=<ms>&limit=<n>`.
+  app.get('/audit', async (c) => {
+    const limit = Number(c.req.query('limit') ?? 50);
+    const beforeText = c.req.query('before');
+    const before = beforeText === undefined ? undefined : Number(beforeText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200)
+      return apiError(c, 400, 'invalid_request', 'limit must be a whole number from 1 to 200');
+    if (before !== undefined && !Number.isInteger(before))
+      return apiError(c, 400, 'invalid_request', 'before must be a time in ms since the epoch');
+    return c.json({ entries: await storage.listAudit(before === undefined ? { limit } : { limit, before }) });
+  });
+
   app.put('/users/:id/status', async (c) => {
     const body = await readJson(c, StatusBody);
     if (!body.ok) return body.response;
@@ -133,6 +145,13 @@ export function adminRoutes(deps: AdminDeps): Hono<AppEnv> {
     if (!current || current.status === 'deleted') return apiError(c, 404, 'not_found', 'no such user');
     const user = (await storage.setUserStatus(id, body.value.status)) ?? current;
     if (user.status === 'suspended') deps.hub.closeUser(user.id, 'account_suspended');
+    await storage.recordAudit({
+      actorId: userOf(c).id,
+      action: `user.${user.status === 'active' ? 'reinstate' : user.status === 'suspended' ? 'suspend' : 'delete'}`,
+      targetUserId: user.id,
+      roomId: null,
+      details: {},
+    });
     log.info('user.status', { user: user.username, status: user.status, by: userOf(c).username });
     return c.json({ user });
   });

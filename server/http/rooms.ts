@@ -58,6 +58,8 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     // NOTE: a private room or a DM answers as if it did not exist; joining one takes an invitation.
     if ((await storage.roomById(id))?.kind !== 'public') return apiError(c, 404, 'not_found', 'no such room');
+    if (await storage.activeSanction(id, userOf(c).id, 'ban', Date.now()))
+      return apiError(c, 403, 'banned', 'a moderator banned you from this room');
     const joined = await storage.joinRoom(id, userOf(c).id);
     if (joined) {
       hub.roomsChanged([userOf(c).id]);

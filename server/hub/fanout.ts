@@ -29,6 +29,7 @@ export function createFanout(broker: Broker, log: Logger): Fanout {
     switch (message.type) {
       case 'msg':
       case 'event':
+      case 'change':
         for (const sub of entry.subs) sub.offer(message);
         return;
       case 'presence':

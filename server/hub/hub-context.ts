@@ -17,6 +17,7 @@ import type { Conn, HubConfig } from './conn.js';
 import type { CapVerdict } from './connection-caps.js';
 import type { HubExtension } from './extension.js';
 import type { Credentials, Identity } from './identity.js';
+import type { Mutes } from './mutes.js';
 import type { Subscription } from './subscription.js';
 
 export interface HubContext {
@@ -41,6 +42,8 @@ export interface HubContext {
   /** Takes the account's connection slot for a session that just proved who it is. */
   admitUser(session: HubSession): Promise<CapVerdict>;
   readonly refusals: Refusals;
+  /** Moderators' mutes, asked on every send to a room. */
+  readonly mutes: Mutes;
   registerUser(session: HubSession): void;
   unregisterUser(session: HubSession): void;
   forget(session: HubSession): void;

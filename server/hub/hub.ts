@@ -24,6 +24,7 @@ import { createFanout } from './fanout.js';
 import { entryFrame, msgFrame } from './frames.js';
 import type { HubContext, HubSession } from './hub-context.js';
 import type { Credentials, Identity } from './identity.js';
+import { createMutes, type Mutes } from './mutes.js';
 import { Session, type SessionOptions } from './session.js';
 import { createTypingThrottle } from './typing-throttle.js';
 import { createUsers, userCommands } from './users.js';
@@ -78,6 +79,8 @@ export interface Hub {
   membershipEnded(userId: string, stream: string): void;
   /** Tells each user's connections, on every process, to fetch their room list again. */
   roomsChanged(userIds: readonly string[]): void;
+  /** Moderators' mutes as sends see them (forget one when it changes on this process). */
+  readonly mutes: Mutes;
   /**
    * Server shutdown: stop heartbeats and taking frames, finish what was received (commits and
    * their acks, for at most `graceMs`), then close every connection and finish commits in flight.
@@ -94,6 +97,7 @@ export function createHub(deps: HubDeps): Hub {
   const fanout = createFanout(broker, log);
   const users = createUsers(broker, storage, log);
   const refusals = deps.refusals ?? createRefusals({ log });
+  const mutes = createMutes(storage);
 
   /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
   const commit = async (input: AppendInput, text?: string): Promise<AppendResult> => {
@@ -133,6 +137,7 @@ export function createHub(deps: HubDeps): Hub {
       sessions.delete(session);
     },
     refusals,
+    mutes,
     async admitUser(session) {
       const who = session.user ?? null;
       if (!deps.caps || !who) return { ok: true };
@@ -169,6 +174,7 @@ export function createHub(deps: HubDeps): Hub {
 
   return {
     config,
+    mutes,
     connect(conn, cookieAuth, options) {
       const session = new Session(ctx, conn, cookieAuth, options);
       sessions.add(session);

@@ -47,11 +47,15 @@ describe('the SPA says what shared/text-rules.ts refuses, in the user’s langua
       'account_suspended',
       'bad_host',
       'bad_origin',
+      'banned',
       'invisible_character',
+      'invite_invalid',
+      'muted',
       'rate_limited',
       'request_timeout',
       'setup_code_required',
       'too_many_connections',
+      'user_not_found',
       'username_confusable',
     ]);
   });

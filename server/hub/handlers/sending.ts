@@ -23,6 +23,7 @@ async function admitSend(c: FrameContext, frame: FrameOf<'send'>): Promise<void>
   if (!(await checkAccess(c, frame.stream, ref))) return;
   const user = c.user;
   if (!user) return;
+  if (await isMuted(c, frame.stream, user.id, ref)) return;
   if (!(await withinSendRate(c, user.id, ref))) return;
   const input = { stream: frame.stream, senderId: user.id, senderName: user.name, clientMsgId: ref };
   c.guard(
@@ -31,6 +32,24 @@ async function admitSend(c: FrameContext, frame: FrameOf<'send'>): Promise<void>
       .then((result) => acknowledge(c, result, ref)),
     ref,
   );
+}
+
+/** A moderator muted the user in this room: refused with `muted`, naming the end if it has one. */
+async function isMuted(c: FrameContext, stream: string, userId: string, ref: string): Promise<boolean> {
+  if (kindOf(stream) !== 'room') return false;
+  const until = await c.hub.mutes.mutedUntil(stream.slice('room:'.length), userId);
+  if (until === undefined) return false;
+  const message =
+    until === null
+      ? 'a moderator muted you in this room until further notice'
+      : `a moderator muted you in this room until ${new Date(until).toISOString()}`;
+  c.hub.refusals.note('muted', { conn: c.connId, ref });
+  c.sendError(
+    'muted',
+    message,
+    until === null ? { ref } : { ref, retryAfterMs: Math.max(0, until - Date.now()) },
+  );
+  return true;
 }
 
 /**

@@ -73,6 +73,10 @@ const en = {
       'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
     account_suspended:
       'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+    muted: 'A moderator muted you in this room, so your message was not sent.',
+    banned: 'A moderator banned this person from this room.',
+    user_not_found: 'No one has that name.',
+    invite_invalid: 'This invite link is unknown, expired or revoked. Ask for a new one.',
   } as Partial<Record<ErrorCode, string>>,
 
   // connection
@@ -498,6 +502,10 @@ const zh: Catalog = {
     request_timeout: '请求到达服务器太慢。请重试。',
     too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
     account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
+    muted: '版主已在此房间将你禁言，消息未发送。',
+    banned: '版主已将此人逐出此房间并禁止再加入。',
+    user_not_found: '没有人使用这个名字。',
+    invite_invalid: '此邀请链接不存在、已过期或已撤销。请索取新的链接。',
   },
 
   connection: '连接',
