@@ -79,6 +79,14 @@ export const ErrorCode = {
     recovery: 'terminal',
     meaning: 'an admin suspended this account; it cannot sign in until an admin lifts it',
   },
+  too_many_mentions: {
+    recovery: 'terminal',
+    meaning: 'the message mentions more than 50 people; mention fewer, or @room (moderators)',
+  },
+  room_mention_forbidden: {
+    recovery: 'terminal',
+    meaning: 'only the room’s owners and moderators may mention @room',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

@@ -6,7 +6,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
-import { roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import { mentionIndex, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
@@ -96,4 +96,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
   // v6: room kinds (public, private, dm) and room roles (owner, moderator, member).
   roomKindsAndRoles,
+  // v7: the mention index (who each message mentions), for "2 mentions" in the room list.
+  mentionIndex({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
 ];

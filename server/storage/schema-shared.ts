@@ -97,3 +97,19 @@ export const roomKindsAndRoles = `
   UPDATE members SET role = 'owner'
     WHERE EXISTS (SELECT 1 FROM rooms r WHERE r.id = members.room_id AND r.created_by = members.user_id);
 `;
+
+/**
+ * The mention index: who each message mentions (a user id, or `room` for everyone), so a room's
+ * "2 mentions" is a count of index rows after the reader's position. `sender_id` is kept so that
+ * your own `@room` does not count for you.
+ */
+export const mentionIndex = (t: ColumnTypes): string => `
+  CREATE TABLE mentions (
+    user_id   TEXT NOT NULL,
+    stream    TEXT NOT NULL,
+    seq       ${t.int} NOT NULL,
+    sender_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, stream, seq)
+  );
+  CREATE INDEX mentions_by_entry ON mentions(stream, seq);
+`;
