@@ -50,8 +50,10 @@ describe('the SPA says what shared/text-rules.ts refuses, in the user’s langua
       'invisible_character',
       'rate_limited',
       'request_timeout',
+      'room_mention_forbidden',
       'setup_code_required',
       'too_many_connections',
+      'too_many_mentions',
       'username_confusable',
     ]);
   });

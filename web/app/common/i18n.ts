@@ -28,8 +28,9 @@ const englishMeanings: Meanings = {
 
 const en = {
   appName: 'Switchboard',
-  /** The document title, with the total unread count when there is one. */
-  documentTitle: (unread: number) => (unread > 0 ? `(${unread}) Switchboard` : 'Switchboard'),
+  /** The document title, with the total unread count when there is one, and mentions before it. */
+  documentTitle: (unread: number, mentions = 0) =>
+    `${mentions > 0 ? `@${mentions} · ` : ''}${unread > 0 ? `(${unread}) ` : ''}Switchboard`,
   tagline: 'Realtime chat on your own server.',
   loading: 'Loading…',
   language: 'Language',
@@ -73,6 +74,9 @@ const en = {
       'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
     account_suspended:
       'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+    too_many_mentions:
+      'A message can mention at most 50 people. Mention fewer, or ask a moderator to use @room.',
+    room_mention_forbidden: 'Only the room’s owners and moderators can mention @room.',
   } as Partial<Record<ErrorCode, string>>,
 
   // connection
@@ -105,6 +109,7 @@ const en = {
   noMoreRooms: 'You are in every room.',
   members: (n: number) => (n === 1 ? '1 member' : `${n} members`),
   unreadCount: (n: number) => `${n} unread`,
+  mentionCount: (n: number) => (n === 1 ? '1 mention' : `${n} mentions`),
   join: 'Join',
   joinRoom: (title: string) => `Join ${title}`,
   leave: 'Leave',
@@ -125,6 +130,17 @@ const en = {
   loadingOlder: 'Loading older messages…',
   beginning: 'This is the beginning of the room.',
   empty: 'No messages yet. Say hello!',
+  emptyInvite: (title: string) => `Nobody has written in ${title} yet. Start the conversation.`,
+  writeFirst: 'Write the first message',
+  newDivider: 'New',
+  newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  jumpToLatest: 'Jump to latest',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  mentionSuggestions: 'People to mention',
+  mentionRoom: 'Notify everyone in the room',
+  roomMentionNotAllowed:
+    'Only the room’s owners and moderators can mention @room. Write “room” without the @.',
   historyFailed: (reason: string) => `Could not load messages: ${reason}`,
   tryAgain: 'Try again',
   message: 'Message',
@@ -463,7 +479,8 @@ export type Catalog = typeof en;
 
 const zh: Catalog = {
   appName: 'Switchboard',
-  documentTitle: (unread) => (unread > 0 ? `(${unread}) Switchboard` : 'Switchboard'),
+  documentTitle: (unread, mentions = 0) =>
+    `${mentions > 0 ? `@${mentions} · ` : ''}${unread > 0 ? `(${unread}) ` : ''}Switchboard`,
   tagline: '在你自己的服务器上实时聊天。',
   loading: '加载中…',
   language: '语言',
@@ -498,6 +515,8 @@ const zh: Catalog = {
     request_timeout: '请求到达服务器太慢。请重试。',
     too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
     account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
+    too_many_mentions: '一条消息最多提及 50 人。请少提及一些人，或请管理员使用 @room。',
+    room_mention_forbidden: '只有房间的所有者和管理员可以使用 @room。',
   },
 
   connection: '连接',
@@ -545,6 +564,7 @@ const zh: Catalog = {
   noMoreRooms: '你已加入所有房间。',
   members: (n) => `${n} 位成员`,
   unreadCount: (n) => `${n} 条未读`,
+  mentionCount: (n) => `${n} 次提及`,
   join: '加入',
   joinRoom: (title) => `加入 ${title}`,
   leave: '退出',
@@ -564,6 +584,16 @@ const zh: Catalog = {
   loadingOlder: '正在加载更早的消息…',
   beginning: '这是房间的第一条消息。',
   empty: '还没有消息，打个招呼吧！',
+  emptyInvite: (title) => `${title} 里还没有人发言。来开启对话吧。`,
+  writeFirst: '写下第一条消息',
+  newDivider: '新消息',
+  newMessages: (n) => `${n} 条新消息`,
+  jumpToLatest: '跳到最新',
+  today: '今天',
+  yesterday: '昨天',
+  mentionSuggestions: '可提及的成员',
+  mentionRoom: '通知房间里的所有人',
+  roomMentionNotAllowed: '只有房间的所有者和管理员可以使用 @room。请去掉 @ 直接写 “room”。',
   historyFailed: (reason) => `无法加载消息：${reason}`,
   tryAgain: '重试',
   message: '消息',

@@ -54,6 +54,8 @@ function draw(nodes: readonly MdNode[]): ComponentChildren {
         return <ul key={i}>{draw(node.children)}</ul>;
       case 'li':
         return <li key={i}>{draw(node.children)}</li>;
+      default:
+        return null;
     }
   });
 }
