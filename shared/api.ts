@@ -82,6 +82,15 @@ export interface ApiRoom {
   head: number;
   readSeq: number;
   unread: number;
+  /** Messages after `readSeq` that mention you, or `@room`, from others (0 when not a member). */
+  mentions: number;
+}
+
+/** A room member as `GET /api/rooms/:id/members` lists them (for `@` completion). */
+export interface ApiMember {
+  id: string;
+  username: string;
+  role: RoomRole;
 }
 
 export interface MessagesPage {

@@ -89,6 +89,14 @@ export const ErrorCode = {
     recovery: 'terminal',
     meaning: 'the invite link is unknown, expired or revoked; ask for a new one',
   },
+  too_many_mentions: {
+    recovery: 'terminal',
+    meaning: 'the message mentions more than 50 people; mention fewer, or @room (moderators)',
+  },
+  room_mention_forbidden: {
+    recovery: 'terminal',
+    meaning: 'only the room’s owners and moderators may mention @room',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

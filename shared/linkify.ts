@@ -28,7 +28,7 @@ const TRAILING = /[.,;:!?'"*_~]$/u;
 const SAFE_PROTOCOLS = new Set(['http:', 'https:']);
 
 /** Drops sentence punctuation and unbalanced closing brackets from the end of a candidate. */
-function trimCandidate(raw: string): string {
+export function trimCandidate(raw: string): string {
   let url = raw;
   for (;;) {
     if (TRAILING.test(url)) {

@@ -258,6 +258,8 @@ export const SubscribedFrame = v.object({
   head: v.number(),
   readSeq: v.number(),
   unread: v.number(),
+  /** Rooms: messages after `readSeq` that mention you (or `@room`), from others. */
+  mentions: v.optional(v.number()),
 });
 export const ResyncFrame = v.object({
   type: v.literal('resync_required'),
@@ -282,6 +284,8 @@ export const ReadOutFrame = v.object({
   stream: v.string(),
   seq: v.number(),
   unread: v.number(),
+  /** Rooms: messages after `seq` that mention you (or `@room`), from others. */
+  mentions: v.optional(v.number()),
 });
 /** Someone read a conversation up to `seq` ("seen"). */
 export const ReceiptFrame = v.object({

@@ -1,7 +1,9 @@
 /** Rooms: the list with unread counts, create, join, leave, and history pages by seq. */
 import { Hono } from 'hono';
-import type { ApiRoom } from '../../shared/api.js';
+import type { ApiMember, ApiRoom } from '../../shared/api.js';
 import { CreateRoomBody } from '../../shared/api.js';
+import { usernameKey } from '../auth/username.js';
+import type { Broker, RateRule } from '../broker/broker.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/storage.js';
@@ -12,12 +14,18 @@ export interface RoomDeps {
   storage: Storage;
   hub: Hub;
   log: Logger;
+  broker: Broker;
 }
+
+/** Member look-ups (`@` completion) per user: a burst of 60, then one per 250 ms. */
+export const MEMBER_SEARCH_RATE: RateRule = { burst: 60, refillMs: 250 };
+/** Members per look-up, at most (and by default). */
+export const MEMBER_SEARCH_LIMIT = 20;
 
 const ROOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
-  const { storage, hub, log } = deps;
+  const { storage, hub, log, broker } = deps;
   const app = new Hono<AppEnv>();
 
   app.use('*', async (c, next) => {
@@ -39,6 +47,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
       head: r.head,
       readSeq: r.readSeq,
       unread: r.unread,
+      mentions: r.mentions,
     }));
     return c.json({ rooms });
   });
@@ -78,6 +87,39 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
       log.info('room.leave', { room: id, user: user.username });
     }
     return c.json({ joined: false });
+  });
+
+  // Members whose name starts with `q` (any, without it), for `@` completion: members only.
+  app.get('/:id/members', async (c) => {
+    const id = c.req.param('id');
+    const user = userOf(c);
+    if (!(await storage.isMember(id, user.id))) {
+      return (await storage.roomById(id))?.kind === 'public'
+        ? apiError(c, 403, 'forbidden', 'join the room to see its members')
+        : apiError(c, 404, 'not_found', 'no such room');
+    }
+    const q = c.req.query('q') ?? '';
+    const limitText = c.req.query('limit');
+    const limit = limitText === undefined ? MEMBER_SEARCH_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MEMBER_SEARCH_LIMIT) {
+      return apiError(
+        c,
+        400,
+        'invalid_request',
+        `limit must be a whole number from 1 to ${MEMBER_SEARCH_LIMIT}`,
+      );
+    }
+    if (q.length > 64)
+      return apiError(c, 400, 'invalid_request', `q is ${q.length} characters; the limit is 64`);
+    const rate = await broker.consume(`members:${user.id}`, MEMBER_SEARCH_RATE);
+    if (!rate.ok) {
+      const seconds = Math.max(1, Math.ceil(rate.retryAfterMs / 1000));
+      c.header('Retry-After', String(seconds));
+      return apiError(c, 429, 'rate_limited', `too many member look-ups; try again in ${seconds} s`);
+    }
+    const found = await storage.searchMembers(id, usernameKey(q.replace(/^@/, '')), limit);
+    const members: ApiMember[] = found.map((m) => ({ id: m.id, username: m.username, role: m.role }));
+    return c.json({ members });
   });
 
   app.get('/:id/messages', async (c) => {

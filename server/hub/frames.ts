@@ -10,11 +10,16 @@ import type {
 } from '../../shared/protocol.js';
 import type { LogEntry } from '../storage/storage.js';
 
-/** The stored body of a chat message. */
-export const messageBody = (text: string): string => JSON.stringify({ text });
+/** The stored body of a chat message: its text and, when it has any, who it mentions. */
+export const messageBody = (text: string, mentions: readonly string[] = []): string =>
+  JSON.stringify(mentions.length > 0 ? { text, mentions } : { text });
 
-export function msgFrame(entry: LogEntry, text?: string): MsgFrame {
-  return {
+/**
+ * The frame of a chat message. `text` and `mentions`, when the caller has them at hand (a send
+ * just committed), spare parsing the body again.
+ */
+export function msgFrame(entry: LogEntry, text?: string, mentions?: readonly string[]): MsgFrame {
+  const frame: MsgFrame = {
     type: 'msg',
     stream: entry.stream,
     seq: entry.seq,
@@ -24,6 +29,16 @@ export function msgFrame(entry: LogEntry, text?: string): MsgFrame {
     clientMsgId: entry.clientMsgId,
     text: text ?? textOf(entry.body),
   };
+  const mentioned = text !== undefined ? mentions : mentionsOf(entry.body);
+  if (mentioned && mentioned.length > 0) frame.mentions = [...mentioned];
+  return frame;
+}
+
+function mentionsOf(body: string): string[] | undefined {
+  // Cheap test first: most messages mention nobody, and their bodies say so.
+  if (!body.includes('"mentions"')) return undefined;
+  const { mentions } = parseBody(body);
+  return Array.isArray(mentions) ? mentions.filter((m): m is string => typeof m === 'string') : undefined;
 }
 
 /** The stored body of a pushed event. */

@@ -103,7 +103,8 @@ export function createHub(deps: HubDeps): Hub {
   const commit = async (input: AppendInput, text?: string): Promise<AppendResult> => {
     const result = await committer.commit(input);
     if (result.status === 'created') {
-      const frame = text !== undefined ? msgFrame(result.entry, text) : entryFrame(result.entry);
+      const frame =
+        text !== undefined ? msgFrame(result.entry, text, input.mentions) : entryFrame(result.entry);
       broker.publish(streamChannel(input.stream), frame);
       deps.extension
         ?.onCommitted(result.entry)

@@ -6,7 +6,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
-import { moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import { mentionIndex, moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
@@ -98,4 +98,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   roomKindsAndRoles,
   // v7: bans and mutes, invite links, the audit log.
   moderationTables({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
+  // v8: the mention index (who each message mentions), for "2 mentions" in the room list.
+  mentionIndex({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
 ];

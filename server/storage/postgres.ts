@@ -10,6 +10,7 @@
  * const storage = await openPostgresStorage({ url: 'postgres://switchboard@db:5432/switchboard' });
  */
 import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
+import { ROOM_MENTION } from '../../shared/mentions.js';
 import { randomId } from '../ids.js';
 import { createLogger, errorText, type Logger } from '../log.js';
 import { classifyPostgresError, createFaultTracker, guardStorage } from './postgres-faults.js';
@@ -36,8 +37,10 @@ import {
   type AppendResult,
   type Job,
   type LogEntry,
+  MENTION_CAP,
   type Role,
   type Room,
+  type RoomMember,
   type RoomRole,
   repeatOf,
   type Storage,
@@ -132,6 +135,25 @@ const sql = {
       (SELECT count(*) FROM (SELECT 1 FROM log l WHERE l.stream = $2 AND l.seq > p.read_seq AND l.sender_id <> $1
         LIMIT ${UNREAD_CAP}) capped) AS unread
     FROM p`,
+  insertMentions: `
+    INSERT INTO mentions (user_id, stream, seq, sender_id)
+    SELECT DISTINCT unnest($1::text[]), $2::text, $3::bigint, $4::text
+    ON CONFLICT DO NOTHING`,
+  deleteMentions: 'DELETE FROM mentions WHERE stream = $1 AND seq = $2',
+  // Two probes of the primary key: the user's own rows, and @room's from others.
+  mentionCount: `
+    SELECT count(*) AS n FROM (
+      (SELECT 1 FROM mentions WHERE user_id = $1 AND stream = $2 AND seq > $3)
+      UNION ALL
+      (SELECT 1 FROM mentions WHERE user_id = '${ROOM_MENTION}' AND stream = $2 AND seq > $3 AND sender_id <> $1)
+      LIMIT ${MENTION_CAP}) capped`,
+  membersByKeys: `
+    SELECT u.id, u.username, m.role FROM members m JOIN users u ON u.id = m.user_id
+    WHERE m.room_id = $1 AND u.username_key = ANY($2::text[])`,
+  searchMembers: `
+    SELECT u.id, u.username, m.role FROM members m JOIN users u ON u.id = m.user_id
+    WHERE m.room_id = $1 AND substr(u.username_key, 1, length($2)) = $2
+    ORDER BY u.username_key COLLATE "C", u.id COLLATE "C" LIMIT $3`,
   // NOTE: the first user ever is the admin. SHARE ROW EXCLUSIVE conflicts with itself and with
   // row writes, so concurrent sign-ups (from any process) take turns and each sees every user
   // committed before it; reads and foreign-key checks on users are not blocked.
@@ -170,7 +192,15 @@ const sql = {
         (SELECT count(*) FROM (SELECT 1 FROM log l
          WHERE l.stream = 'room:' || r.id AND l.seq > x.read_seq AND l.sender_id <> $1
          LIMIT ${UNREAD_CAP}) capped)
-      ELSE 0 END AS unread
+      ELSE 0 END AS unread,
+      CASE WHEN x.role IS NOT NULL THEN
+        (SELECT count(*) FROM (
+          (SELECT 1 FROM mentions n WHERE n.user_id = $1 AND n.stream = 'room:' || r.id AND n.seq > x.read_seq)
+          UNION ALL
+          (SELECT 1 FROM mentions n WHERE n.user_id = '${ROOM_MENTION}' AND n.stream = 'room:' || r.id
+             AND n.seq > x.read_seq AND n.sender_id <> $1)
+          LIMIT ${MENTION_CAP}) capped)
+      ELSE 0 END AS mentions
     FROM rooms r CROSS JOIN LATERAL (
       SELECT
         (SELECT count(*) FROM members m WHERE m.room_id = r.id) AS member_count,
@@ -306,6 +336,9 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
     ]);
     const created = inserted.rows[0];
     if (created) {
+      if (input.mentions && input.mentions.length > 0) {
+        await client.query(sql.insertMentions, [input.mentions, input.stream, created.seq, input.senderId]);
+      }
       const entry: LogEntry = {
         stream: input.stream,
         seq: created.seq,
@@ -418,6 +451,23 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
       return { readSeq: row?.read_seq ?? 0, unread: row?.unread ?? 0 };
     },
 
+    async mentionCount(userId, stream, afterSeq) {
+      return (await rows<{ n: number }>(sql.mentionCount, [userId, stream, afterSeq]))[0]?.n ?? 0;
+    },
+    async setMentions(stream, seq, senderId, mentions) {
+      await transaction(async (client) => {
+        await client.query(sql.deleteMentions, [stream, seq]);
+        if (mentions.length > 0) await client.query(sql.insertMentions, [mentions, stream, seq, senderId]);
+      });
+    },
+    async membersByKeys(roomId, keys) {
+      if (keys.length === 0) return [];
+      return rows<RoomMember>(sql.membersByKeys, [roomId, keys]);
+    },
+    async searchMembers(roomId, prefix, limit) {
+      return rows<RoomMember>(sql.searchMembers, [roomId, prefix, limit]);
+    },
+
     async createUser(input) {
       return transaction(async (client) => {
         await client.query(sql.lockUsers);
@@ -519,6 +569,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
           head: number;
           read_seq: number;
           unread: number;
+          mentions: number;
         }
       >(sql.listRooms, [userId]);
       return found.map((row) => ({
@@ -529,6 +580,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
         head: row.head,
         readSeq: row.read_seq,
         unread: row.unread,
+        mentions: row.mentions,
       }));
     },
     async joinRoom(roomId, userId, role = 'member') {

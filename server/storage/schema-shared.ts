@@ -131,3 +131,19 @@ export const moderationTables = (t: ColumnTypes): string => `
   );
   CREATE INDEX audit_log_by_time ON audit_log(at);
 `;
+
+/**
+ * The mention index: who each message mentions (a user id, or `room` for everyone), so a room's
+ * "2 mentions" is a count of index rows after the reader's position. `sender_id` is kept so that
+ * your own `@room` does not count for you.
+ */
+export const mentionIndex = (t: ColumnTypes): string => `
+  CREATE TABLE mentions (
+    user_id   TEXT NOT NULL,
+    stream    TEXT NOT NULL,
+    seq       ${t.int} NOT NULL,
+    sender_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, stream, seq)
+  );
+  CREATE INDEX mentions_by_entry ON mentions(stream, seq);
+`;

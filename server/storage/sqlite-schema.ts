@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import { mentionIndex, moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 export type SqliteMigration = string | ((db: Database.Database, log: Logger | undefined) => void);
@@ -119,4 +119,6 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   roomKindsAndRoles,
   // v8: bans and mutes, invite links, the audit log.
   moderationTables({ int: 'INTEGER', real: 'REAL' }),
+  // v9: the mention index (who each message mentions), for "2 mentions" in the room list.
+  mentionIndex({ int: 'INTEGER', real: 'REAL' }),
 ];

@@ -10,6 +10,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ROOM_MENTION } from '../../shared/mentions.js';
 import { randomId } from '../ids.js';
 import type { Logger } from '../log.js';
 import {
@@ -44,7 +45,10 @@ import type {
   UserStatus,
   UserWithSecret,
 } from './storage.js';
-import { repeatOf, UNREAD_CAP } from './storage.js';
+import { MENTION_CAP, repeatOf, UNREAD_CAP } from './storage.js';
+
+/** A member row as the mention queries select it. */
+type MemberRow = { id: string; username: string; role: RoomRole };
 
 export type SynchronousLevel = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 const synchronousNames: readonly SynchronousLevel[] = ['OFF', 'NORMAL', 'FULL', 'EXTRA'];
@@ -122,6 +126,28 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       `INSERT INTO read_positions (user_id, stream, seq)
        VALUES (@userId, @stream, min(@seq, coalesce((SELECT head FROM streams WHERE stream = @stream), 0)))
        ON CONFLICT (user_id, stream) DO UPDATE SET seq = max(seq, excluded.seq)`,
+    ),
+    insertMention: db.prepare<[string, string, number, string]>(
+      'INSERT OR IGNORE INTO mentions (user_id, stream, seq, sender_id) VALUES (?, ?, ?, ?)',
+    ),
+    deleteMentions: db.prepare<[string, number]>('DELETE FROM mentions WHERE stream = ? AND seq = ?'),
+    // Two probes of the primary key: the user's own rows, and @room's from others.
+    mentionCount: db.prepare<{ userId: string; stream: string; after: number }, { n: number }>(
+      `SELECT count(*) AS n FROM (
+         SELECT 1 FROM mentions WHERE user_id = @userId AND stream = @stream AND seq > @after
+         UNION ALL
+         SELECT 1 FROM mentions
+         WHERE user_id = '${ROOM_MENTION}' AND stream = @stream AND seq > @after AND sender_id <> @userId
+         LIMIT ${MENTION_CAP})`,
+    ),
+    membersByKeys: db.prepare<[string, string], MemberRow>(
+      `SELECT u.id, u.username, m.role FROM members m JOIN users u ON u.id = m.user_id
+       WHERE m.room_id = ? AND u.username_key IN (SELECT value FROM json_each(?))`,
+    ),
+    searchMembers: db.prepare<{ roomId: string; prefix: string; limit: number }, MemberRow>(
+      `SELECT u.id, u.username, m.role FROM members m JOIN users u ON u.id = m.user_id
+       WHERE m.room_id = @roomId AND substr(u.username_key, 1, length(@prefix)) = @prefix
+       ORDER BY u.username_key, u.id LIMIT @limit`,
     ),
     countUsers: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users'),
     insertUser: db.prepare(
@@ -223,8 +249,12 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
     const stored = q.byClient.get(input.senderId, input.clientMsgId);
     if (stored) return repeatOf(toEntry(stored), input);
     const seq = (q.bumpHead.get(input.stream) as { head: number }).head;
-    const entry: LogEntry = { ...input, seq, id: randomId(), ts: Date.now() };
-    if (q.insertLog.run(entry).changes === 1) return { status: 'created', entry };
+    const { mentions, ...fields } = input;
+    const entry: LogEntry = { ...fields, seq, id: randomId(), ts: Date.now() };
+    if (q.insertLog.run(entry).changes === 1) {
+      for (const who of mentions ?? []) q.insertMention.run(who, entry.stream, seq, entry.senderId);
+      return { status: 'created', entry };
+    }
     // Seen before after all (the lookup above makes this unreachable while the transaction holds
     // the write lock; the unique index keeps the last word): the seq goes back, the first answers.
     q.giveBackSeq.run(input.stream);
@@ -234,6 +264,14 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
 
   const unreadOf = (userId: string, stream: string, readSeq: number): number =>
     (q.unread.get(stream, readSeq, userId) as { n: number }).n;
+  const mentionsOf = (userId: string, stream: string, after: number): number =>
+    (q.mentionCount.get({ userId, stream, after }) as { n: number }).n;
+  const setMentionsTx = db.transaction(
+    (stream: string, seq: number, senderId: string, mentions: readonly string[]) => {
+      q.deleteMentions.run(stream, seq);
+      for (const who of mentions) q.insertMention.run(who, stream, seq, senderId);
+    },
+  );
 
   const createUserTx = db.transaction(
     (input: {
@@ -319,6 +357,20 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
       return { readSeq, unread: unreadOf(userId, stream, readSeq) };
     },
 
+    async mentionCount(userId, stream, afterSeq) {
+      return mentionsOf(userId, stream, afterSeq);
+    },
+    async setMentions(stream, seq, senderId, mentions) {
+      setMentionsTx.immediate(stream, seq, senderId, mentions);
+    },
+    async membersByKeys(roomId, keys) {
+      if (keys.length === 0) return [];
+      return q.membersByKeys.all(roomId, JSON.stringify(keys));
+    },
+    async searchMembers(roomId, prefix, limit) {
+      return q.searchMembers.all({ roomId, prefix, limit });
+    },
+
     async createUser(input) {
       return createUserTx.immediate(input);
     },
@@ -377,6 +429,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
         head: row.head,
         readSeq: row.read_seq,
         unread: row.role !== null ? unreadOf(userId, `room:${row.id}`, row.read_seq) : 0,
+        mentions: row.role !== null ? mentionsOf(userId, `room:${row.id}`, row.read_seq) : 0,
       }));
     },
     async joinRoom(roomId, userId, role = 'member') {

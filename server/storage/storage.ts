@@ -54,6 +54,15 @@ export interface RoomSummary extends Room {
   readSeq: number;
   /** Messages from others after `readSeq`. */
   unread: number;
+  /** Messages from others after `readSeq` that mention the user or `@room` (0 when not a member). */
+  mentions: number;
+}
+
+/** A member of a room, as `@` completion and mention resolution see them. */
+export interface RoomMember {
+  id: string;
+  username: string;
+  role: RoomRole;
 }
 
 export interface LogEntry {
@@ -69,7 +78,13 @@ export interface LogEntry {
   body: string;
 }
 
-export type AppendInput = Omit<LogEntry, 'seq' | 'id' | 'ts'>;
+export type AppendInput = Omit<LogEntry, 'seq' | 'id' | 'ts'> & {
+  /**
+   * Who the entry mentions (user ids, or `room` for everyone): indexed in the same transaction,
+   * only when the entry is created, so a room's mention counts never see half a message.
+   */
+  mentions?: readonly string[];
+};
 
 export type AppendResult =
   | { status: 'created'; entry: LogEntry }
@@ -114,6 +129,33 @@ export interface ReadStore {
   readPosition(userId: string, stream: string): Promise<{ readSeq: number; unread: number }>;
   /** Everyone's read position in a stream (for "seen" in a conversation). */
   readPositions(stream: string): Promise<{ userId: string; seq: number }[]>;
+}
+
+/** Mention counts stop at this many: the UI shows "99+". */
+export const MENTION_CAP = 100;
+
+/**
+ * The mention index: one row per (user, stream, seq) that mentions the user, or everyone
+ * (`room`), written with the entry itself (`AppendInput.mentions`).
+ */
+export interface MentionStore {
+  /**
+   * Entries after `afterSeq` in `stream` that mention the user, or `@room` (but not the user's own
+   * `@room`), up to MENTION_CAP.
+   */
+  mentionCount(userId: string, stream: string, afterSeq: number): Promise<number>;
+  /**
+   * Replaces what the entry at (stream, seq) mentions: for an edit that changes its mentions, or
+   * a deletion (none).
+   */
+  setMentions(stream: string, seq: number, senderId: string, mentions: readonly string[]): Promise<void>;
+  /** The room's members whose username key (usernameKey) is one of `keys`. */
+  membersByKeys(roomId: string, keys: readonly string[]): Promise<RoomMember[]>;
+  /**
+   * At most `limit` members whose username key starts with `prefix` (any member when it is
+   * empty), by username key.
+   */
+  searchMembers(roomId: string, prefix: string, limit: number): Promise<RoomMember[]>;
 }
 
 export interface UserStore {
@@ -434,6 +476,7 @@ export interface Storage
   extends LogStore,
     ModerationStore,
     ReadStore,
+    MentionStore,
     UserStore,
     SessionStore,
     RoomStore,

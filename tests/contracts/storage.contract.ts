@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AppendInput,
   type LogEntry,
+  MENTION_CAP,
   type Storage,
   UNREAD_CAP,
   type User,
@@ -868,6 +869,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           head: 0,
           readSeq: 0,
           unread: 0,
+          mentions: 0,
         });
         expect(byId.get('dev')).toEqual({
           ...dev,
@@ -877,6 +879,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           head: 0,
           readSeq: 0,
           unread: 0,
+          mentions: 0,
         });
         expect(byId.get('quiet')).toEqual({
           ...quiet,
@@ -886,6 +889,7 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           head: 0,
           readSeq: 0,
           unread: 0,
+          mentions: 0,
         });
       });
 
@@ -988,6 +992,168 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
           readSeq: 0,
           unread: 0,
         });
+      });
+    });
+
+    describe('mentions', () => {
+      const room = async () => {
+        const alice = await createUser('Alice');
+        const bob = await createUser('Bob');
+        const carol = await createUser('Carol');
+        await storage.createRoom({ id: 'lobby', title: 'Lobby', topic: '', createdBy: null });
+        for (const user of [alice, bob, carol]) await storage.joinRoom('lobby', user.id);
+        return { alice, bob, carol, stream: 'room:lobby' };
+      };
+      const say = async (from: User, clientMsgId: string, mentions?: string[]) => {
+        const [result] = await storage.append([
+          input({
+            stream: 'room:lobby',
+            senderId: from.id,
+            senderName: from.username,
+            clientMsgId,
+            ...(mentions ? { mentions } : {}),
+          }),
+        ]);
+        if (result?.status !== 'created') throw new Error(`test setup: ${clientMsgId} was not created`);
+        return result.entry;
+      };
+
+      it('counts the entries after a seq that mention the user, and only those', async () => {
+        const { alice, bob, carol, stream } = await room();
+        await say(bob, 'b1', [alice.id]); // 1
+        await say(bob, 'b2'); // 2
+        await say(carol, 'c1', [alice.id, bob.id]); // 3
+        await say(carol, 'c2', [bob.id]); // 4
+
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(2);
+        expect(await storage.mentionCount(alice.id, stream, 1)).toBe(1);
+        expect(await storage.mentionCount(alice.id, stream, 3)).toBe(0);
+        expect(await storage.mentionCount(bob.id, stream, 0)).toBe(2);
+        expect(await storage.mentionCount(carol.id, stream, 0)).toBe(0);
+        expect(await storage.mentionCount(alice.id, 'room:elsewhere', 0)).toBe(0);
+      });
+
+      it('@room counts for everyone but its sender', async () => {
+        const { alice, bob, carol, stream } = await room();
+        await say(alice, 'a1', ['room', bob.id]);
+
+        expect(await storage.mentionCount(bob.id, stream, 0)).toBe(2);
+        expect(await storage.mentionCount(carol.id, stream, 0)).toBe(1);
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(0);
+      });
+
+      it('a retry indexes nothing twice, and a conflicting one indexes nothing', async () => {
+        const { alice, bob, stream } = await room();
+        await say(bob, 'b1', [alice.id]);
+        const [retry] = await storage.append([
+          input({ stream, senderId: bob.id, senderName: 'Bob', clientMsgId: 'b1', mentions: [alice.id] }),
+        ]);
+        const [conflict] = await storage.append([
+          input({
+            stream,
+            senderId: bob.id,
+            senderName: 'Bob',
+            clientMsgId: 'b1',
+            body: '{"text":"other"}',
+            mentions: ['room'],
+          }),
+        ]);
+
+        expect(retry?.status).toBe('duplicate');
+        expect(conflict?.status).toBe('conflict');
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(1);
+      });
+
+      it('indexes the mentions of each entry of a batch under its own seq', async () => {
+        const { alice, bob, stream } = await room();
+        const results = await storage.append([
+          input({ stream, senderId: bob.id, senderName: 'Bob', clientMsgId: 'x1', mentions: [alice.id] }),
+          input({ stream, senderId: bob.id, senderName: 'Bob', clientMsgId: 'x2' }),
+          input({ stream, senderId: bob.id, senderName: 'Bob', clientMsgId: 'x3', mentions: [alice.id] }),
+        ]);
+
+        expect(results.map((r) => r.entry.seq)).toEqual([1, 2, 3]);
+        expect(await storage.mentionCount(alice.id, stream, 1)).toBe(1);
+        expect(await storage.mentionCount(alice.id, stream, 2)).toBe(1);
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(2);
+      });
+
+      it('setMentions replaces what one entry mentions, and none clears it', async () => {
+        const { alice, bob, carol, stream } = await room();
+        const entry = await say(bob, 'b1', [alice.id]);
+        await say(bob, 'b2', [alice.id]);
+
+        await storage.setMentions(stream, entry.seq, bob.id, [carol.id]);
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(1);
+        expect(await storage.mentionCount(carol.id, stream, 0)).toBe(1);
+
+        await storage.setMentions(stream, entry.seq, bob.id, []);
+        expect(await storage.mentionCount(carol.id, stream, 0)).toBe(0);
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(1);
+      });
+
+      it('listRooms counts mentions after the read position, for members only', async () => {
+        const { alice, bob, carol, stream } = await room();
+        await say(bob, 'b1', [alice.id]); // 1
+        await say(bob, 'b2', ['room']); // 2
+        await say(bob, 'b3', [alice.id]); // 3
+        await storage.markRead(alice.id, stream, 1);
+        await storage.leaveRoom('lobby', carol.id);
+
+        const [forAlice] = await storage.listRooms(alice.id);
+        const [forBob] = await storage.listRooms(bob.id);
+        const [forCarol] = await storage.listRooms(carol.id);
+
+        expect(forAlice).toMatchObject({ id: 'lobby', unread: 2, mentions: 2 });
+        expect(forBob).toMatchObject({ id: 'lobby', mentions: 0 });
+        expect(forCarol).toMatchObject({ id: 'lobby', joined: false, mentions: 0 });
+      });
+
+      it('mention counts stop at MENTION_CAP', async () => {
+        const { alice, bob, stream } = await room();
+        const many = range(1, MENTION_CAP + 5).map((i) =>
+          input({ stream, senderId: bob.id, senderName: 'Bob', clientMsgId: `m${i}`, mentions: [alice.id] }),
+        );
+        await storage.append(many);
+
+        expect(await storage.mentionCount(alice.id, stream, 0)).toBe(MENTION_CAP);
+      });
+
+      it('finds members by username key, and only members of that room', async () => {
+        const { alice, bob } = await room();
+        const dave = await createUser('Dave');
+        await storage.setMemberRole('lobby', bob.id, 'moderator');
+
+        const found = await storage.membersByKeys('lobby', ['alice', 'bob', 'dave', 'nobody']);
+
+        expect(found.sort((a, b) => a.username.localeCompare(b.username))).toEqual([
+          { id: alice.id, username: 'Alice', role: 'member' },
+          { id: bob.id, username: 'Bob', role: 'moderator' },
+        ]);
+        expect(await storage.membersByKeys('lobby', [])).toEqual([]);
+        expect(await storage.membersByKeys('elsewhere', ['alice'])).toEqual([]);
+        expect(dave.username).toBe('Dave');
+      });
+
+      it('searchMembers lists members whose key starts with the prefix, by key, at most limit', async () => {
+        const { alice } = await room();
+        const alina = await createUser('Alina');
+        await storage.joinRoom('lobby', alina.id);
+        await createUser('Alfred'); // not a member
+
+        expect((await storage.searchMembers('lobby', 'al', 10)).map((m) => m.username)).toEqual([
+          'Alice',
+          'Alina',
+        ]);
+        expect((await storage.searchMembers('lobby', 'al', 1)).map((m) => m.id)).toEqual([alice.id]);
+        expect((await storage.searchMembers('lobby', '', 10)).map((m) => m.username)).toEqual([
+          'Alice',
+          'Alina',
+          'Bob',
+          'Carol',
+        ]);
+        expect(await storage.searchMembers('lobby', 'z', 10)).toEqual([]);
+        expect(await storage.searchMembers('lobby', '%', 10)).toEqual([]);
       });
     });
 

@@ -140,7 +140,11 @@ export const roomLink = (page: Page, title: string) =>
 
 /** The unread badge of a joined room's entry. */
 export const unreadBadge = (page: Page, title: string) =>
-  roomLink(page, title).locator('.badge > [aria-hidden="true"]');
+  roomLink(page, title).locator('.badge:not(.badge-mention) > [aria-hidden="true"]');
+
+/** The mentions badge ("@2") of a joined room's entry. */
+export const mentionBadge = (page: Page, title: string) =>
+  roomLink(page, title).locator('.badge-mention > [aria-hidden="true"]');
 
 export const messageLog = (page: Page) => page.getByRole('log', { name: 'Messages' });
 export const composer = (page: Page) => page.getByRole('textbox', { name: 'Message' });

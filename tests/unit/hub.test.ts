@@ -291,7 +291,7 @@ describe('presence, typing and read positions', () => {
     expect(tab1.of('subscribed')[0]).toMatchObject({ readSeq: 0, unread: 5 });
     tab1.send({ type: 'read', stream: ROOM, seq: 3 });
     const read = await tab2.waitFor('read');
-    expect(read).toEqual({ type: 'read', stream: ROOM, seq: 3, unread: 2 });
+    expect(read).toEqual({ type: 'read', stream: ROOM, seq: 3, unread: 2, mentions: 0 });
   });
 });
 

@@ -53,8 +53,10 @@ describe('the SPA says what shared/text-rules.ts refuses, in the user’s langua
       'muted',
       'rate_limited',
       'request_timeout',
+      'room_mention_forbidden',
       'setup_code_required',
       'too_many_connections',
+      'too_many_mentions',
       'user_not_found',
       'username_confusable',
     ]);

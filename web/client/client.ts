@@ -58,9 +58,16 @@ export interface Fallback {
   why: string;
 }
 
-export type SubscribedInfo = { stream: string; head: number; readSeq: number; unread: number };
+export type SubscribedInfo = {
+  stream: string;
+  head: number;
+  readSeq: number;
+  unread: number;
+  /** Rooms: messages after `readSeq` mentioning you. */
+  mentions?: number;
+};
 export type TypingInfo = { stream: string; user: { id: string; name: string }; active: boolean };
-export type ReadInfo = { stream: string; seq: number; unread: number };
+export type ReadInfo = { stream: string; seq: number; unread: number; mentions?: number };
 
 export type ClientEvents = {
   state: (state: ConnectionState) => void;
@@ -526,6 +533,7 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
           head: frame.head,
           readSeq: frame.readSeq,
           unread: frame.unread,
+          ...(frame.mentions === undefined ? {} : { mentions: frame.mentions }),
         });
         return;
       }
@@ -542,7 +550,12 @@ export class SwitchboardClient extends Emitter<ClientEvents> {
         this.emit('typing', { stream: frame.stream, user: frame.user, active: frame.active });
         return;
       case 'read':
-        this.emit('read', { stream: frame.stream, seq: frame.seq, unread: frame.unread });
+        this.emit('read', {
+          stream: frame.stream,
+          seq: frame.seq,
+          unread: frame.unread,
+          ...(frame.mentions === undefined ? {} : { mentions: frame.mentions }),
+        });
         return;
       case 'error':
         this.onError(frame);

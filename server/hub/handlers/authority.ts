@@ -7,6 +7,9 @@ import type { FrameContext } from './context.js';
 /** The kind of a stream name: `room` for `room:lobby`. */
 export const kindOf = (stream: string): string => stream.slice(0, stream.indexOf(':'));
 
+/** Rooms (and DMs, which are rooms) have mentions. */
+export const isRoom = (stream: string): boolean => stream.startsWith('room:');
+
 /**
  * Whether this connection may use `stream`, answering `ref` with the reason when not. A stream
  * found allowed is remembered until the right ends (membership, role).

@@ -8,6 +8,7 @@
 import type { AppendResult } from '../../storage/storage.js';
 import { WRITABLE_KINDS } from '../access.js';
 import { messageBody } from '../frames.js';
+import { resolveMentions } from '../mentions.js';
 import { checkAccess, kindOf } from './authority.js';
 import type { FrameContext, FrameHandler, FrameOf } from './context.js';
 
@@ -25,10 +26,20 @@ async function admitSend(c: FrameContext, frame: FrameOf<'send'>): Promise<void>
   if (!user) return;
   if (await isMuted(c, frame.stream, user.id, ref)) return;
   if (!(await withinSendRate(c, user.id, ref))) return;
+  let mentions: string[] = [];
+  if (kindOf(frame.stream) === 'room') {
+    const found = await resolveMentions(c.hub.storage, idOf(frame.stream), user.id, frame.text);
+    if (!found.ok) {
+      c.sendError(found.code, found.message, { ref });
+      return;
+    }
+    mentions = found.mentions;
+  }
   const input = { stream: frame.stream, senderId: user.id, senderName: user.name, clientMsgId: ref };
+  const body = messageBody(frame.text, mentions);
   c.guard(
     c.hub
-      .commit({ ...input, kind: 'msg', body: messageBody(frame.text) }, frame.text)
+      .commit({ ...input, kind: 'msg', body, ...(mentions.length > 0 ? { mentions } : {}) }, frame.text)
       .then((result) => acknowledge(c, result, ref)),
     ref,
   );
@@ -51,6 +62,7 @@ async function isMuted(c: FrameContext, stream: string, userId: string, ref: str
   );
   return true;
 }
+const idOf = (stream: string): string => stream.slice(stream.indexOf(':') + 1);
 
 /**
  * One bucket per user for everything they write into a stream: chat, Transport lab runs,

@@ -5,7 +5,7 @@
 import { AGENT_KINDS } from '../access.js';
 import type { Identity } from '../identity.js';
 import { Subscription } from '../subscription.js';
-import { checkAccess, kindOf, refuse } from './authority.js';
+import { checkAccess, isRoom, kindOf, refuse } from './authority.js';
 import type { FrameContext, FrameHandler } from './context.js';
 import { joinPresence, leavePresence } from './presence.js';
 
@@ -32,8 +32,9 @@ async function subscribe(c: FrameContext, stream: string, after: number | undefi
     throw err;
   }
   const position = await hub.storage.readPosition(user.id, stream);
+  const mentions = isRoom(stream) ? await hub.storage.mentionCount(user.id, stream, position.readSeq) : null;
   if (!sub.active || !c.isOpen) return;
-  c.send({ type: 'subscribed', stream, head, ...position });
+  c.send({ type: 'subscribed', stream, head, ...position, ...(mentions === null ? {} : { mentions }) });
   sub.release();
   const latest = await hub.latest(user, stream);
   if (sub.active) for (const frame of latest) c.send(frame);

@@ -9,6 +9,7 @@
  */
 import type {
   ApiKeyView,
+  ApiMember,
   ApiRoom,
   ApiUser,
   CreateKeyBody,
@@ -71,6 +72,8 @@ export interface Api {
   leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   /** A page of history, ascending; `before` is exclusive. */
   messages(roomId: string, options: { before?: number; limit?: number }): Promise<ApiResult<MessagesPage>>;
+  /** Members whose name starts with `q`, for `@` completion. */
+  members(roomId: string, q: string): Promise<ApiResult<{ members: ApiMember[] }>>;
   /** The signed-in user's jobs of the last 24 hours. */
   jobs(): Promise<ApiResult<{ jobs: JobView[] }>>;
   /** Starts the download demo: a job in the server that builds a file in steps. */
@@ -175,6 +178,7 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     join: (id) => call('POST', `${room(id)}/join`, {}),
     leave: (id) => call('POST', `${room(id)}/leave`, {}),
     messages: (id, options) => call('GET', `${room(id)}/messages${pageQuery(options)}`),
+    members: (id, q) => call('GET', `${room(id)}/members?q=${encodeURIComponent(q)}&limit=8`),
     jobs: () => call('GET', '/api/jobs'),
     startDownload: () => call('POST', '/api/demo/download', {}),
     apiKeys: () => call('GET', '/api/admin/keys'),

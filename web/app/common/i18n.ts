@@ -28,8 +28,9 @@ const englishMeanings: Meanings = {
 
 const en = {
   appName: 'Switchboard',
-  /** The document title, with the total unread count when there is one. */
-  documentTitle: (unread: number) => (unread > 0 ? `(${unread}) Switchboard` : 'Switchboard'),
+  /** The document title, with the total unread count when there is one, and mentions before it. */
+  documentTitle: (unread: number, mentions = 0) =>
+    `${mentions > 0 ? `@${mentions} · ` : ''}${unread > 0 ? `(${unread}) ` : ''}Switchboard`,
   tagline: 'Realtime chat on your own server.',
   loading: 'Loading…',
   language: 'Language',
@@ -77,6 +78,9 @@ const en = {
     banned: 'A moderator banned this person from this room.',
     user_not_found: 'No one has that name.',
     invite_invalid: 'This invite link is unknown, expired or revoked. Ask for a new one.',
+    too_many_mentions:
+      'A message can mention at most 50 people. Mention fewer, or ask a moderator to use @room.',
+    room_mention_forbidden: 'Only the room’s owners and moderators can mention @room.',
   } as Partial<Record<ErrorCode, string>>,
 
   // connection
@@ -109,6 +113,7 @@ const en = {
   noMoreRooms: 'You are in every room.',
   members: (n: number) => (n === 1 ? '1 member' : `${n} members`),
   unreadCount: (n: number) => `${n} unread`,
+  mentionCount: (n: number) => (n === 1 ? '1 mention' : `${n} mentions`),
   join: 'Join',
   joinRoom: (title: string) => `Join ${title}`,
   leave: 'Leave',
@@ -129,6 +134,17 @@ const en = {
   loadingOlder: 'Loading older messages…',
   beginning: 'This is the beginning of the room.',
   empty: 'No messages yet. Say hello!',
+  emptyInvite: (title: string) => `Nobody has written in ${title} yet. Start the conversation.`,
+  writeFirst: 'Write the first message',
+  newDivider: 'New',
+  newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  jumpToLatest: 'Jump to latest',
+  today: 'Today',
+  yesterday: 'Yesterday',
+  mentionSuggestions: 'People to mention',
+  mentionRoom: 'Notify everyone in the room',
+  roomMentionNotAllowed:
+    'Only the room’s owners and moderators can mention @room. Write “room” without the @.',
   historyFailed: (reason: string) => `Could not load messages: ${reason}`,
   tryAgain: 'Try again',
   message: 'Message',
@@ -467,7 +483,8 @@ export type Catalog = typeof en;
 
 const zh: Catalog = {
   appName: 'Switchboard',
-  documentTitle: (unread) => (unread > 0 ? `(${unread}) Switchboard` : 'Switchboard'),
+  documentTitle: (unread, mentions = 0) =>
+    `${mentions > 0 ? `@${mentions} · ` : ''}${unread > 0 ? `(${unread}) ` : ''}Switchboard`,
   tagline: '在你自己的服务器上实时聊天。',
   loading: '加载中…',
   language: '语言',
@@ -506,6 +523,8 @@ const zh: Catalog = {
     banned: '版主已将此人逐出此房间并禁止再加入。',
     user_not_found: '没有人使用这个名字。',
     invite_invalid: '此邀请链接不存在、已过期或已撤销。请索取新的链接。',
+    too_many_mentions: '一条消息最多提及 50 人。请少提及一些人，或请管理员使用 @room。',
+    room_mention_forbidden: '只有房间的所有者和管理员可以使用 @room。',
   },
 
   connection: '连接',
@@ -553,6 +572,7 @@ const zh: Catalog = {
   noMoreRooms: '你已加入所有房间。',
   members: (n) => `${n} 位成员`,
   unreadCount: (n) => `${n} 条未读`,
+  mentionCount: (n) => `${n} 次提及`,
   join: '加入',
   joinRoom: (title) => `加入 ${title}`,
   leave: '退出',
@@ -572,6 +592,16 @@ const zh: Catalog = {
   loadingOlder: '正在加载更早的消息…',
   beginning: '这是房间的第一条消息。',
   empty: '还没有消息，打个招呼吧！',
+  emptyInvite: (title) => `${title} 里还没有人发言。来开启对话吧。`,
+  writeFirst: '写下第一条消息',
+  newDivider: '新消息',
+  newMessages: (n) => `${n} 条新消息`,
+  jumpToLatest: '跳到最新',
+  today: '今天',
+  yesterday: '昨天',
+  mentionSuggestions: '可提及的成员',
+  mentionRoom: '通知房间里的所有人',
+  roomMentionNotAllowed: '只有房间的所有者和管理员可以使用 @room。请去掉 @ 直接写 “room”。',
   historyFailed: (reason) => `无法加载消息：${reason}`,
   tryAgain: '重试',
   message: '消息',

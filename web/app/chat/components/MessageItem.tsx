@@ -18,6 +18,8 @@ export interface MessageItemProps {
   formatTime(ts: number): string;
   formatDate(ts: number): string;
   onRetry?: ((clientMsgId: string) => void) | undefined;
+  /** Set when the message mentions the reader: which `@name`s in it are the reader (or `@room`). */
+  mentionsMe?: ((name: string) => boolean) | undefined;
 }
 
 export function MessageItem({
@@ -31,9 +33,16 @@ export function MessageItem({
   formatTime,
   formatDate,
   onRetry,
+  mentionsMe,
 }: MessageItemProps) {
   const status = local?.status;
-  const classes = ['msg', compact && 'compact', own && 'own', status && `is-${status}`].filter(Boolean);
+  const classes = [
+    'msg',
+    compact && 'compact',
+    own && 'own',
+    status && `is-${status}`,
+    mentionsMe && 'mentions-me',
+  ].filter(Boolean);
   const time = (
     <time dateTime={new Date(ts).toISOString()} title={formatDate(ts)}>
       {formatTime(ts)}
@@ -57,9 +66,9 @@ export function MessageItem({
             {time}
           </header>
         )}
-        <p class="msg-text">
-          <MessageText text={text} />
-        </p>
+        <div class="msg-text md">
+          <MessageText text={text} mentionsMe={mentionsMe} />
+        </div>
         {local && local.status !== 'sent' && (
           <p class={`msg-status status-${local.status}`}>
             {local.status === 'pending' ? t.pending : t.failed(local.error ?? '')}

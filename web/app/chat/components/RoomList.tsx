@@ -24,6 +24,7 @@ interface JoinedRoomProps {
 
 function JoinedRoom({ room, router, t, active, onPick }: JoinedRoomProps) {
   const unread = room.unread.value;
+  const mentions = room.mentions.value;
   return (
     <li>
       <Link
@@ -40,6 +41,12 @@ function JoinedRoom({ room, router, t, active, onPick }: JoinedRoomProps) {
           <span class="room-name">{room.title}</span>
           <span class="room-meta">{t.members(room.memberCount)}</span>
         </span>
+        {mentions > 0 && (
+          <span class="badge badge-mention">
+            <span aria-hidden="true">@{mentions}</span>
+            <span class="sr-only">{t.mentionCount(mentions)}</span>
+          </span>
+        )}
         {unread > 0 && (
           <span class="badge">
             <span aria-hidden="true">{unread}</span>

@@ -55,9 +55,16 @@ export function RoomView({ room, chat, me, rooms, presence, typing, t, lang, onL
           {error.value}
         </p>
       )}
-      <MessageList chat={chat} me={{ id: me.id, name: me.username }} t={t} lang={lang} />
+      <MessageList chat={chat} room={room} me={{ id: me.id, name: me.username }} t={t} lang={lang} />
       <TypingIndicator users={typing.of(room.stream).value} t={t} />
-      <Composer chat={chat} t={t} roomTitle={room.title} />
+      <Composer
+        chat={chat}
+        t={t}
+        roomTitle={room.title}
+        members={rooms.memberSearch(room.id)}
+        meId={me.id}
+        canMentionRoom={room.role === 'owner' || room.role === 'moderator'}
+      />
     </section>
   );
 }

@@ -3,9 +3,12 @@
  * moves its count; `read` events (from any tab of this user) set it back to the server's number.
  */
 import { batch, computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import type { ApiRoom, ApiUser } from '../../../../shared/api.js';
+import type { ApiRoom, ApiUser, RoomRole } from '../../../../shared/api.js';
+import { ROOM_MENTION } from '../../../../shared/mentions.js';
+import type { MsgFrame } from '../../../../shared/protocol.js';
 import type { SwitchboardClient } from '../../../client/index.js';
 import type { Api, ApiResult } from '../../common/api.js';
+import { createMemberSearch, type MemberSearch } from './members.js';
 
 export interface RoomEntry {
   readonly id: string;
@@ -16,7 +19,11 @@ export interface RoomEntry {
   readonly joined: boolean;
   /** Messages from others, and pushed events, after `readSeq`. */
   readonly unread: Signal<number>;
+  /** Messages from others after `readSeq` that mention the user, or `@room`. */
+  readonly mentions: Signal<number>;
   readonly readSeq: Signal<number>;
+  /** The user's role in the room; null when not a member. */
+  readonly role: RoomRole | null;
 }
 
 export interface Rooms {
@@ -26,10 +33,13 @@ export interface Rooms {
   readonly loaded: ReadonlySignal<boolean>;
   readonly error: ReadonlySignal<string | null>;
   readonly totalUnread: ReadonlySignal<number>;
+  readonly totalMentions: ReadonlySignal<number>;
   byId(id: string): RoomEntry | undefined;
   refresh(): Promise<void>;
   join(id: string): Promise<ApiResult<unknown>>;
   leave(id: string): Promise<ApiResult<unknown>>;
+  /** The room's members by name prefix (for `@` completion), kept per room for the session. */
+  memberSearch(id: string): MemberSearch;
   /** Creates a room (and joins it); resolves to its id. */
   create(title: string, topic: string): Promise<ApiResult<{ id: string }>>;
   dispose(): void;
@@ -51,8 +61,12 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
   const loaded = signal(false);
   const error = signal<string | null>(null);
   // Counters outlive list refreshes, so a refresh never loses a live update to a stale copy.
-  const counters = new Map<string, { unread: Signal<number>; readSeq: Signal<number> }>();
+  const counters = new Map<
+    string,
+    { unread: Signal<number>; mentions: Signal<number>; readSeq: Signal<number> }
+  >();
   const subscribed = new Set<string>();
+  const searches = new Map<string, MemberSearch>();
   // NOTE: the SDK sends its subscriptions in the prelude when a transport opens and sends a later
   // `subscribe` only once online, so one made between open and welcome would never reach the
   // server. Those are made again when the welcome arrives (a repeat `sub` is harmless).
@@ -61,7 +75,7 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
   const countersOf = (id: string) => {
     let c = counters.get(id);
     if (!c) {
-      c = { unread: signal(0), readSeq: signal(0) };
+      c = { unread: signal(0), mentions: signal(0), readSeq: signal(0) };
       counters.set(id, c);
     }
     return c;
@@ -78,11 +92,18 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
     if (room?.joined && seq > room.readSeq.peek()) room.unread.value++;
   }
 
+  function countMention(msg: MsgFrame): void {
+    if (!mentionsMe(msg, me.id) || viewing.peek() === msg.stream) return;
+    const room = byStream(msg.stream);
+    if (room?.joined && msg.seq > room.readSeq.peek()) room.mentions.value++;
+  }
+
   function apply(rooms: ApiRoom[]): void {
     batch(() => {
       list.value = rooms.map((room) => {
         const c = countersOf(room.id);
         c.unread.value = room.unread;
+        c.mentions.value = room.mentions ?? 0;
         c.readSeq.value = room.readSeq;
         return {
           id: room.id,
@@ -91,6 +112,7 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
           topic: room.topic,
           memberCount: room.memberCount,
           joined: room.joined,
+          role: room.role ?? null,
           ...c,
         };
       });
@@ -130,11 +152,15 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
       if (!room) return;
       batch(() => {
         room.unread.value = info.unread;
+        if (info.mentions !== undefined) room.mentions.value = info.mentions;
         room.readSeq.value = info.readSeq;
       });
     }),
     client.on('message', (msg) => {
-      if (msg.from.id !== me.id) countUnread(msg.stream, msg.seq);
+      if (msg.from.id !== me.id) {
+        countUnread(msg.stream, msg.seq);
+        countMention(msg);
+      }
     }),
     // An event pushed into a room (push API) is news like a message from someone else; the
     // server counts it in `unread` too, so the two numbers agree after a reload.
@@ -144,6 +170,7 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
       if (!room) return;
       batch(() => {
         room.unread.value = info.unread;
+        if (info.mentions !== undefined) room.mentions.value = info.mentions;
         room.readSeq.value = Math.max(room.readSeq.peek(), info.seq);
       });
     }),
@@ -164,7 +191,16 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
     loaded,
     error,
     totalUnread: computed(() => list.value.reduce((n, r) => n + (r.joined ? r.unread.value : 0), 0)),
+    totalMentions: computed(() => list.value.reduce((n, r) => n + (r.joined ? r.mentions.value : 0), 0)),
     byId: (id) => list.value.find((r) => r.id === id),
+    memberSearch(id) {
+      let search = searches.get(id);
+      if (!search) {
+        search = createMemberSearch(api, id);
+        searches.set(id, search);
+      }
+      return search;
+    },
     refresh,
     async join(id) {
       const result = await api.join(id);
@@ -187,3 +223,8 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
     },
   };
 }
+
+/** Whether a message from someone else mentions the user: by id, or `@room`. */
+export const mentionsMe = (msg: Pick<MsgFrame, 'mentions' | 'from'>, meId: string): boolean =>
+  msg.from.id !== meId &&
+  (msg.mentions?.includes(meId) === true || msg.mentions?.includes(ROOM_MENTION) === true);

@@ -2,18 +2,30 @@
  * The scrolling of a history that grows at both ends: pinned to the bottom while the reader is
  * there (also when the composer grows or the window resizes), jumping to the bottom when `grown`
  * rises (the reader's own new message), keeping the reader's place when older messages go in above,
- * and loading the older page when the reader reaches the top.
+ * and loading the older page when the reader reaches the top. Optionally it opens at an anchor
+ * (the first unread message) instead of the bottom, and says whether the reader is at the bottom.
  */
-import { useEffect, useLayoutEffect, useRef } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** How close to an edge (px) counts as being at it. */
 const EDGE = 64;
+/** Room left above an anchor when the history opens at it. */
+const ANCHOR_MARGIN = 8;
 
 /** A paged history, as the room chat and a support conversation offer it. */
 export interface OlderPages {
   hasMore: { peek(): boolean };
   olderStatus: { peek(): string };
   loadOlder(): Promise<unknown>;
+}
+
+export interface HistoryScrollOptions {
+  /**
+   * Where to open, checked on each layout until it answers something but 'wait': an element to
+   * put at the top (the "New" divider), null for the bottom, 'wait' while the history that holds
+   * it is still loading.
+   */
+  anchor?: () => HTMLElement | null | 'wait';
 }
 
 /**
@@ -26,20 +38,40 @@ export function useHistoryScroll(
   firstSeq: number,
   grown: number,
   redraw: readonly unknown[],
+  options: HistoryScrollOptions = {},
 ) {
   const scroller = useRef<HTMLDivElement>(null);
-  const place = useRef({ first: 0, height: 0, atBottom: true, grown: 0 });
+  const place = useRef({ first: 0, height: 0, atBottom: true, grown: 0, placed: !options.anchor });
+  const [atBottom, setAtBottom] = useState(true);
+
+  const settle = (el: HTMLDivElement) => {
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    place.current.atBottom = bottom;
+    setAtBottom(bottom);
+  };
 
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
     const p = place.current;
-    if (p.first > 0 && firstSeq > 0 && firstSeq < p.first) {
+    const anchor = p.placed ? null : (options.anchor?.() ?? null);
+    if (!p.placed && anchor !== 'wait') {
+      p.placed = true;
+      if (anchor) {
+        const top = anchor.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop;
+        el.scrollTop = Math.max(0, top - ANCHOR_MARGIN);
+        settle(el);
+      } else {
+        el.scrollTop = el.scrollHeight;
+        p.atBottom = true;
+      }
+    } else if (p.first > 0 && firstSeq > 0 && firstSeq < p.first) {
       // Older messages went in above: keep what the reader was looking at where it was.
       el.scrollTop += el.scrollHeight - p.height;
     } else if (p.atBottom || grown > p.grown) {
       el.scrollTop = el.scrollHeight;
       p.atBottom = true;
+      setAtBottom(true);
     }
     p.first = firstSeq;
     p.height = el.scrollHeight;
@@ -61,11 +93,20 @@ export function useHistoryScroll(
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    place.current.atBottom = el.scrollHeight - el.scrollTop - el.clientHeight < EDGE;
+    settle(el);
     if (el.scrollTop < EDGE && history.hasMore.peek() && history.olderStatus.peek() !== 'loading') {
       void history.loadOlder();
     }
   };
 
-  return { scroller, onScroll };
+  /** Scrolls to the newest message and stays there. */
+  const toBottom = () => {
+    const el = scroller.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    place.current.atBottom = true;
+    setAtBottom(true);
+  };
+
+  return { scroller, onScroll, atBottom, toBottom };
 }

@@ -69,7 +69,7 @@ export function createAppModel(win: Window): AppModel {
   effect(() => {
     const open = workspace.value;
     const unread = (open?.rooms.totalUnread.value ?? 0) + (open?.support?.totalUnread.value ?? 0);
-    win.document.title = locale.t.value.documentTitle(unread);
+    win.document.title = locale.t.value.documentTitle(unread, open?.rooms.totalMentions.value ?? 0);
   });
 
   // NOTE: suspended or deleted: the client has stopped (terminal close) and this account can do

@@ -117,9 +117,9 @@ export function SupportTimeline({
               {formatTime(item.ts)}
             </time>
           </header>
-          <p class="sm-text">
+          <div class="sm-text md">
             <MessageText text={text} />
-          </p>
+          </div>
           {local && local.status !== 'sent' && (
             <p class={`msg-status status-${local.status}`}>
               {local.status === 'pending' ? t.pending : t.failed(local.error ?? '')}
