@@ -68,6 +68,18 @@ export interface Api {
   logout(): Promise<ApiResult<null>>;
   rooms(): Promise<ApiResult<{ rooms: ApiRoom[] }>>;
   createRoom(body: { title: string; topic?: string }): Promise<ApiResult<{ room: { id: string } }>>;
+  /** Moderators: add someone to the room by name. */
+  invite(roomId: string, username: string): Promise<ApiResult<{ joined: boolean }>>;
+  /** Moderators: a new invite link (its token is shown once). */
+  inviteLink(roomId: string): Promise<ApiResult<{ token: string; path: string }>>;
+  acceptInvite(token: string): Promise<ApiResult<{ room: { id: string; title: string } }>>;
+  /** Moderators: remove, ban or mute (for `minutes`, or until lifted) a member. */
+  moderate(
+    roomId: string,
+    userId: string,
+    action: 'remove' | 'ban' | 'mute',
+    minutes?: number,
+  ): Promise<ApiResult<{ ok: boolean }>>;
   join(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   /** A page of history, ascending; `before` is exclusive. */
@@ -176,6 +188,11 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     rooms: () => call('GET', '/api/rooms'),
     createRoom: (body: Partial<CreateRoomBody> & { title: string }) => call('POST', '/api/rooms', body),
     join: (id) => call('POST', `${room(id)}/join`, {}),
+    invite: (id, username) => call('POST', `${room(id)}/members`, { username }),
+    inviteLink: (id) => call('POST', `${room(id)}/invite-links`, {}),
+    acceptInvite: (token) => call('POST', `/api/invites/${encodeURIComponent(token)}/accept`, {}),
+    moderate: (id, userId, action, minutes) =>
+      call('POST', `${room(id)}/members/${encodeURIComponent(userId)}/${action}`, minutes ? { minutes } : {}),
     leave: (id) => call('POST', `${room(id)}/leave`, {}),
     messages: (id, options) => call('GET', `${room(id)}/messages${pageQuery(options)}`),
     members: (id, q) => call('GET', `${room(id)}/members?q=${encodeURIComponent(q)}&limit=8`),

@@ -1,6 +1,7 @@
 /** The open room: its header, who is here, the conversation, who is typing, and the composer. */
 import { useSignal } from '@preact/signals';
 import type { ApiUser } from '../../../../shared/api.js';
+import type { Api } from '../../common/api.js';
 import { TypingIndicator } from '../../common/components/TypingIndicator.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
 import type { Typing } from '../../common/models/typing.js';
@@ -9,10 +10,12 @@ import type { Presence } from '../models/presence.js';
 import type { RoomEntry, Rooms } from '../models/rooms.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
+import { ModerationPanel } from './ModerationPanel.js';
 import { PresenceList } from './PresenceList.js';
 
 export interface RoomViewProps {
   room: RoomEntry;
+  api: Api;
   chat: RoomChat;
   me: ApiUser;
   rooms: Rooms;
@@ -23,9 +26,11 @@ export interface RoomViewProps {
   onLeft(): void;
 }
 
-export function RoomView({ room, chat, me, rooms, presence, typing, t, lang, onLeft }: RoomViewProps) {
+export function RoomView({ room, api, chat, me, rooms, presence, typing, t, lang, onLeft }: RoomViewProps) {
   const error = useSignal<string | null>(null);
   const leave = async () => {
+    // Leaving a private room cannot be undone without a new invitation: ask first.
+    if (!window.confirm(t.confirmLeave(room.title))) return;
     error.value = null;
     const result = await rooms.leave(room.id);
     if (result.ok) onLeft();
@@ -40,6 +45,15 @@ export function RoomView({ room, chat, me, rooms, presence, typing, t, lang, onL
         </div>
         <div class="room-tools">
           <PresenceList users={presence.of(room.stream).value} meId={me.id} t={t} />
+          {(room.role === 'owner' || room.role === 'moderator' || me.role === 'admin') && (
+            <ModerationPanel
+              room={room}
+              api={api}
+              present={presence.of(room.stream).value}
+              meId={me.id}
+              t={t}
+            />
+          )}
           <button
             type="button"
             class="button ghost small"

@@ -4,6 +4,7 @@
  */
 import { useSignal } from '@preact/signals';
 import type { ApiUser } from '../../../../shared/api.js';
+import type { Api } from '../../common/api.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
 import type { Typing } from '../../common/models/typing.js';
 import { RoomView } from '../components/RoomView.js';
@@ -14,6 +15,7 @@ import type { Rooms } from '../models/rooms.js';
 export interface RoomPageProps {
   /** The room in the address; null on the home page. */
   roomId: string | null;
+  api: Api;
   rooms: Rooms;
   /** The open room's chat, once the user is a member of it. */
   chat: RoomChat | null;
@@ -26,7 +28,7 @@ export interface RoomPageProps {
   onLeft(): void;
 }
 
-export function RoomPage({ roomId, rooms, chat, me, presence, typing, t, lang, onLeft }: RoomPageProps) {
+export function RoomPage({ roomId, api, rooms, chat, me, presence, typing, t, lang, onLeft }: RoomPageProps) {
   const joinError = useSignal<string | null>(null);
   const room = roomId === null ? undefined : rooms.byId(roomId);
 
@@ -61,6 +63,7 @@ export function RoomPage({ roomId, rooms, chat, me, presence, typing, t, lang, o
     <RoomView
       key={room.id}
       room={room}
+      api={api}
       chat={chat}
       me={me}
       rooms={rooms}

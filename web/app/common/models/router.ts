@@ -16,7 +16,9 @@ export type Route =
   | { name: 'agents' }
   /** The agent console; `conversationId` is the open conversation, if any. */
   | { name: 'support'; conversationId: string | null }
-  | { name: 'room'; roomId: string };
+  | { name: 'room'; roomId: string }
+  /** An invite link: accepted once the user is signed in. */
+  | { name: 'invite'; token: string };
 
 export interface Router {
   readonly route: ReadonlySignal<Route>;
@@ -71,6 +73,8 @@ export function parseRoute(pathname: string): Route {
   if (page) return page;
   const roomId = idAfter('rooms', pathname);
   if (roomId) return { name: 'room', roomId };
+  const token = idAfter('invite', pathname);
+  if (token) return { name: 'invite', token };
   const conversationId = idAfter('support', pathname);
   if (conversationId) return { name: 'support', conversationId };
   return { name: 'home' };

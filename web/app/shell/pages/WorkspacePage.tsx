@@ -3,6 +3,7 @@
  * and in the main pane the page of the area the address names: a room, the support console, an
  * admin page, the jobs or the Transport lab.
  */
+
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import { AgentsPage } from '../../admin/pages/AgentsPage.js';
@@ -10,6 +11,7 @@ import { KeysPage } from '../../admin/pages/KeysPage.js';
 import { SitesPage } from '../../admin/pages/SitesPage.js';
 import { NewRoomForm } from '../../chat/components/NewRoomForm.js';
 import { RoomList } from '../../chat/components/RoomList.js';
+import { InvitePage } from '../../chat/pages/InvitePage.js';
 import { RoomPage } from '../../chat/pages/RoomPage.js';
 import { Icon } from '../../common/components/Icon.js';
 import { Link } from '../../common/components/Link.js';
@@ -55,7 +57,9 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
 
   let main: ComponentChildren;
   const origin = window.location.origin;
-  if (route.name === 'lab') {
+  if (route.name === 'invite') {
+    main = <InvitePage token={route.token} api={app.api} rooms={workspace.rooms} router={app.router} t={t} />;
+  } else if (route.name === 'lab') {
     main = <LabPage lab={workspace.lab} router={app.router} t={t} lang={lang} />;
   } else if (route.name === 'jobs') {
     main = <JobsPage jobs={workspace.jobs} t={t} lang={lang} origin={origin} />;
@@ -80,6 +84,7 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
     main = (
       <RoomPage
         roomId={roomId}
+        api={app.api}
         rooms={workspace.rooms}
         chat={workspace.current.value}
         me={workspace.me}
