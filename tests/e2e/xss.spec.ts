@@ -70,3 +70,31 @@ test('an over-long room title is refused with the server’s words', async ({ pa
   await page.getByRole('button', { name: 'Create room' }).click();
   await expect(page.getByRole('alert')).toContainText('room title is 241 bytes; the limit is 200');
 });
+
+test('Markdown draws only its subset: raw HTML, images and unsafe links stay text', async ({ page }) => {
+  await register(page, uniqueName('md'));
+  await createRoom(page, `Markdown ${uniqueName('')}`);
+  const messages = [
+    '**<img src=x onerror=alert(1)>**',
+    '<a href="javascript:alert(1)">x</a>',
+    '[x](JaVaScRiPt:alert(1)) and [ok](https://ok.example/page)',
+    '![pic](https://example.com/pic.png)',
+    '> quoted `<script>alert(1)</script>`',
+  ];
+  for (const text of messages) {
+    await composer(page).fill(text);
+    await composer(page).press('Enter');
+  }
+  await expect(messageLog(page).locator('.msg-status')).toHaveText(['Sent']);
+  const log = messageLog(page);
+  await expect(log.locator('.msg-text strong')).toHaveText('<img src=x onerror=alert(1)>');
+  await expect(log.locator('.msg-text blockquote code')).toHaveText('<script>alert(1)</script>');
+  await expect(page.locator('img, iframe, object, embed')).toHaveCount(0);
+  await expect(log.locator('script')).toHaveCount(0);
+  await expect(page.locator('a[href^="javascript:" i]')).toHaveCount(0);
+  const links = log.getByRole('link');
+  await expect(links).toHaveText(['ok']);
+  await expect(links).toHaveAttribute('href', 'https://ok.example/page');
+  await expect(links).toHaveAttribute('rel', 'noopener noreferrer nofollow');
+  await expect(log.locator('.msg-text').nth(3)).toHaveText('![pic](https://example.com/pic.png)');
+});

@@ -19,7 +19,8 @@ function draw(nodes: readonly MdNode[]): ComponentChildren {
           </mark>
         );
       case 'br':
-        return <br key={i} />;
+        // A newline in pre-wrap text, not <br>: copied text and textContent keep the line break.
+        return '\n';
       case 'code':
         return <code key={i}>{node.text}</code>;
       case 'pre':
