@@ -6,7 +6,7 @@
  */
 import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
-import { roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import { directMessages, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
@@ -96,4 +96,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   },
   // v6: room kinds (public, private, dm) and room roles (owner, moderator, member).
   roomKindsAndRoles,
+  // v7: direct messages (a unique key per set of people) and the read receipts setting.
+  directMessages,
 ];

@@ -12,6 +12,7 @@
 import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOverrides } from 'pg';
 import { randomId } from '../ids.js';
 import { createLogger, errorText, type Logger } from '../log.js';
+import { postgresDms } from './postgres-dms.js';
 import { classifyPostgresError, createFaultTracker, guardStorage } from './postgres-faults.js';
 import { type PostgresMigration, postgresMigrations } from './postgres-schema.js';
 import { postgresSupport } from './postgres-support.js';
@@ -365,6 +366,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
 
   const storage: Storage = {
     ...postgresSupport(pool),
+    ...postgresDms(pool, transaction),
     name: 'postgres',
     async describe() {
       const [facts] = await rows<Record<string, string | null>>(sql.facts);

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import { directMessages, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 export type SqliteMigration = string | ((db: Database.Database, log: Logger | undefined) => void);
@@ -117,4 +117,6 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   },
   // v7: room kinds (public, private, dm) and room roles (owner, moderator, member).
   roomKindsAndRoles,
+  // v8: direct messages (a unique key per set of people) and the read receipts setting.
+  directMessages,
 ];

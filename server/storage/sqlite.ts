@@ -27,6 +27,7 @@ import {
   toUser,
   type UserRow,
 } from './rows.js';
+import { sqliteDms } from './sqlite-dms.js';
 import { type SqliteMigration, sqliteMigrations } from './sqlite-schema.js';
 import { sqliteSupport } from './sqlite-support.js';
 import type {
@@ -279,6 +280,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
 
   const storage: Storage = {
     ...sqliteSupport(db),
+    ...sqliteDms(db),
     name: 'sqlite',
     async describe() {
       return {
