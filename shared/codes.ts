@@ -79,6 +79,14 @@ export const ErrorCode = {
     recovery: 'terminal',
     meaning: 'an admin suspended this account; it cannot sign in until an admin lifts it',
   },
+  too_many_people: {
+    recovery: 'terminal',
+    meaning: 'a direct message is for at most 9 people, you included; start a room for more',
+  },
+  user_not_found: {
+    recovery: 'terminal',
+    meaning: 'no such user: the id is unknown or the account was deleted',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type ErrorCode = keyof typeof ErrorCode;

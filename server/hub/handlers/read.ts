@@ -13,8 +13,8 @@ async function markRead(c: FrameContext, stream: string, seq: number): Promise<v
   const readSeq = await storage.markRead(user.id, stream, seq);
   const { unread } = await storage.readPosition(user.id, stream);
   broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread });
-  // In a conversation the other side sees it: "seen".
+  // In a conversation the other side sees it: "seen"; in a DM, the others (see hub/receipts.ts).
   if (stream.startsWith('conv:')) {
     broker.publish(streamChannel(stream), { type: 'receipt', stream, by: userRef(c), seq: readSeq });
-  }
+  } else void c.hub.receipts.read(userRef(c), stream, readSeq);
 }
