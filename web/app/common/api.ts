@@ -9,7 +9,9 @@
  */
 import type {
   ApiKeyView,
+  ApiPerson,
   ApiRoom,
+  ApiSettings,
   ApiUser,
   CreateKeyBody,
   CreateRoomBody,
@@ -69,6 +71,12 @@ export interface Api {
   createRoom(body: { title: string; topic?: string }): Promise<ApiResult<{ room: { id: string } }>>;
   join(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
+  /** Finds or opens the DM among you and these people (1 to 8 others). */
+  openDm(userIds: string[]): Promise<ApiResult<{ room: ApiRoom; created: boolean }>>;
+  /** People to message, by the start of their username (never you). */
+  searchUsers(q: string): Promise<ApiResult<{ users: ApiPerson[] }>>;
+  settings(): Promise<ApiResult<{ settings: ApiSettings }>>;
+  updateSettings(patch: Partial<ApiSettings>): Promise<ApiResult<{ settings: ApiSettings }>>;
   /** A page of history, ascending; `before` is exclusive. */
   messages(roomId: string, options: { before?: number; limit?: number }): Promise<ApiResult<MessagesPage>>;
   /** The signed-in user's jobs of the last 24 hours. */
@@ -175,6 +183,10 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     join: (id) => call('POST', `${room(id)}/join`, {}),
     leave: (id) => call('POST', `${room(id)}/leave`, {}),
     messages: (id, options) => call('GET', `${room(id)}/messages${pageQuery(options)}`),
+    openDm: (userIds) => call('POST', '/api/dms', { userIds }),
+    searchUsers: (q) => call('GET', `/api/users?q=${encodeURIComponent(q)}`),
+    settings: () => call('GET', '/api/me/settings'),
+    updateSettings: (patch) => call('PATCH', '/api/me/settings', patch),
     jobs: () => call('GET', '/api/jobs'),
     startDownload: () => call('POST', '/api/demo/download', {}),
     apiKeys: () => call('GET', '/api/admin/keys'),

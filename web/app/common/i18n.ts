@@ -73,6 +73,8 @@ const en = {
       'Too many connections are open from this address or account. Close a tab; this one will try again by itself.',
     account_suspended:
       'An admin suspended this account; it cannot sign in until an admin lifts the suspension.',
+    too_many_people: 'A direct message is for at most 9 people, you included. Create a room for more.',
+    user_not_found: 'That person’s account no longer exists.',
   } as Partial<Record<ErrorCode, string>>,
 
   // connection
@@ -118,6 +120,29 @@ const en = {
   pickRoom: 'Pick a room, or create one, to start chatting.',
   notMember: 'You are not in this room yet. Join it to read and send messages.',
   noSuchRoom: 'There is no such room. It may have been removed, or the link is wrong.',
+
+  // direct messages
+  directMessages: 'Direct messages',
+  noDms: 'No direct messages yet.',
+  newMessage: 'New message',
+  dmTo: 'To',
+  dmSearchHint: (max: number) => `Type the start of a name. Up to ${max} people.`,
+  dmSearching: 'Searching…',
+  dmNoMatch: 'Nobody found by that name.',
+  dmRemove: (name: string) => `Remove ${name}`,
+  dmStart: 'Start',
+  dmOpening: 'Opening…',
+  dmPickSomeone: 'Pick at least one person.',
+  dmFull: (max: number) => `A direct message is for at most ${max} other people.`,
+  messageAction: 'Message',
+  messagePerson: (name: string) => `Message ${name}`,
+  dmWith: (names: string) => `Direct message with ${names}`,
+  seenBy: (names: string[]) => `Seen by ${names.join(', ')}`,
+  dmPeopleFixed: 'The people in a direct message are fixed.',
+  settings: 'Settings',
+  sendReadReceipts: 'Send read receipts',
+  readReceiptsHint:
+    'Others in a direct message see how far you have read. Turned off, you do not see theirs either.',
 
   // chat
   messages: 'Messages',
@@ -498,6 +523,8 @@ const zh: Catalog = {
     request_timeout: '请求到达服务器太慢。请重试。',
     too_many_connections: '此地址或账号打开的连接过多。请关闭一个标签页；本页会自动重试。',
     account_suspended: '管理员已停用此账号；在管理员恢复之前无法登录。',
+    too_many_people: '私信最多 9 人（包括你）。人数更多时请创建房间。',
+    user_not_found: '此人的账号已不存在。',
   },
 
   connection: '连接',
@@ -558,6 +585,27 @@ const zh: Catalog = {
   pickRoom: '选择或新建一个房间，开始聊天。',
   notMember: '你还没有加入这个房间。加入后即可阅读和发送消息。',
   noSuchRoom: '没有这个房间。它可能已被删除，或者链接有误。',
+
+  directMessages: '私信',
+  noDms: '还没有私信。',
+  newMessage: '新私信',
+  dmTo: '发给',
+  dmSearchHint: (max) => `输入名字的开头。最多 ${max} 人。`,
+  dmSearching: '正在搜索…',
+  dmNoMatch: '没有找到这个名字的人。',
+  dmRemove: (name) => `移除 ${name}`,
+  dmStart: '开始',
+  dmOpening: '正在打开…',
+  dmPickSomeone: '请至少选择一人。',
+  dmFull: (max) => `私信最多可以有 ${max} 位其他成员。`,
+  messageAction: '私信',
+  messagePerson: (name) => `给 ${name} 发私信`,
+  dmWith: (names) => `与 ${names} 的私信`,
+  seenBy: (names) => `${names.join('、')} 已读`,
+  dmPeopleFixed: '私信的成员是固定的。',
+  settings: '设置',
+  sendReadReceipts: '发送已读回执',
+  readReceiptsHint: '私信中的其他人可以看到你读到了哪里。关闭后，你也看不到他们的已读状态。',
 
   messages: '消息',
   loadOlder: '加载更早的消息',

@@ -3,6 +3,7 @@
  * pushed events at the bottom, this tab's unsent messages after them. Stays pinned to the bottom
  * while the reader is there, and keeps the reader's place when older messages are put above.
  */
+import { Fragment } from 'preact';
 import { useMemo } from 'preact/hooks';
 import { useHistoryScroll } from '../../common/components/useHistoryScroll.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
@@ -19,9 +20,11 @@ export interface MessageListProps {
   me: { id: string; name: string };
   t: Catalog;
   lang: Lang;
+  /** A line under one message: "Seen" in a DM, under the user's newest one. */
+  seen?: { seq: number; text: string } | undefined;
 }
 
-export function MessageList({ chat, me, t, lang }: MessageListProps) {
+export function MessageList({ chat, me, t, lang, seen }: MessageListProps) {
   const messages = chat.messages.value;
   const local = chat.local.value;
   const status = chat.status.value;
@@ -104,7 +107,7 @@ export function MessageList({ chat, me, t, lang }: MessageListProps) {
             previous = null;
             return <EventItem key={m.seq} event={m} t={t} formatTime={formatTime} formatDate={formatDate} />;
           }
-          return (
+          const item = (
             <MessageItem
               key={m.seq}
               author={m.from}
@@ -117,6 +120,13 @@ export function MessageList({ chat, me, t, lang }: MessageListProps) {
               formatTime={formatTime}
               formatDate={formatDate}
             />
+          );
+          if (seen?.seq !== m.seq) return item;
+          return (
+            <Fragment key={m.seq}>
+              {item}
+              <p class="msg-seen">{seen.text}</p>
+            </Fragment>
           );
         })}
         {trailing.map((l: LocalSend) => (

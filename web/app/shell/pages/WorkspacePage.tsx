@@ -13,7 +13,7 @@ import { RoomList } from '../../chat/components/RoomList.js';
 import { RoomPage } from '../../chat/pages/RoomPage.js';
 import { Icon } from '../../common/components/Icon.js';
 import { Link } from '../../common/components/Link.js';
-import { LAB_PATH } from '../../common/models/router.js';
+import { LAB_PATH, roomPath } from '../../common/models/router.js';
 import { JobsLink } from '../../jobs/components/JobsLink.js';
 import { JobsPage } from '../../jobs/pages/JobsPage.js';
 import { LabPage } from '../../lab/pages/LabPage.js';
@@ -88,6 +88,12 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
         t={t}
         lang={lang}
         onLeft={() => app.router.navigate('/')}
+        receipts={workspace.receipts}
+        onOpenDm={async (userIds) => {
+          const result = await workspace.rooms.openDm(userIds);
+          if (result.ok) app.router.navigate(roomPath(result.value.id));
+          return result;
+        }}
       />
     );
   }
@@ -166,6 +172,7 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
           </div>
           <UserBar
             me={workspace.me}
+            settings={workspace.settings}
             locale={app.locale}
             router={app.router}
             current={route.name}
