@@ -43,15 +43,19 @@ export function NewMessage({ rooms, router, t }: { rooms: Rooms; router: Router;
     }
   });
 
-  // Searches after a pause in typing (an empty box lists people from the start of the alphabet).
-  const q = query.value;
+  // Searches after a pause in typing.
+  const q = query.value.trim();
   const isOpen = open.value;
   useEffect(() => {
-    if (!isOpen) return;
     const seq = ++searchSeq.current;
+    if (!isOpen || q === '') {
+      matches.value = [];
+      searching.value = false;
+      return;
+    }
     searching.value = true;
     const timer = setTimeout(async () => {
-      const result = await rooms.searchPeople(q.trim());
+      const result = await rooms.searchPeople(q);
       if (seq !== searchSeq.current) return;
       searching.value = false;
       if (result.ok) {
@@ -104,7 +108,7 @@ export function NewMessage({ rooms, router, t }: { rooms: Rooms; router: Router;
       if (count === 0) return;
       const step = event.key === 'ArrowDown' ? 1 : -1;
       active.value = (Math.max(active.value, step > 0 ? -1 : 0) + step + count) % count;
-    } else if (event.key === 'Enter' && listOpen.value && count > 0 && query.value.trim() !== '') {
+    } else if (event.key === 'Enter' && listOpen.value && count > 0 && q !== '') {
       // Enter picks the highlighted person; with nothing typed it submits the form.
       event.preventDefault();
       const person = options[Math.min(Math.max(active.value, 0), count - 1)];
@@ -112,7 +116,7 @@ export function NewMessage({ rooms, router, t }: { rooms: Rooms; router: Router;
     } else if (event.key === 'Escape') {
       event.preventDefault();
       event.stopPropagation();
-      if (listOpen.value) listOpen.value = false;
+      if (listOpen.value && q !== '') listOpen.value = false;
       else close();
     } else if (event.key === 'Backspace' && query.value === '' && picked.value.length > 0) {
       picked.value = picked.value.slice(0, -1);
@@ -145,22 +149,22 @@ export function NewMessage({ rooms, router, t }: { rooms: Rooms; router: Router;
       <button
         ref={toggle}
         type="button"
-        class="button ghost small new-message"
+        class="icon-button new-message"
         aria-expanded="false"
+        title={t.newMessage}
         onClick={() => {
           open.value = true;
-          listOpen.value = true;
         }}
       >
         <Icon name="plus" />
-        {t.newMessage}
+        <span class="sr-only">{t.newMessage}</span>
       </button>
     );
   }
 
   const listId = `${id}-list`;
   const optionId = (i: number) => `${id}-opt-${i}`;
-  const showList = listOpen.value && !full;
+  const showList = listOpen.value && q !== '' && !full;
   const activeIndex = Math.min(active.value, options.length - 1);
   return (
     <form class="new-room-form new-message-form stack" onSubmit={onSubmit} aria-labelledby={`${id}-heading`}>
@@ -187,61 +191,64 @@ export function NewMessage({ rooms, router, t }: { rooms: Rooms; router: Router;
       )}
       <div class="field dm-combo">
         <label for={`${id}-input`}>{t.dmTo}</label>
-        <input
-          ref={input}
-          id={`${id}-input`}
-          role="combobox"
-          autoComplete="off"
-          aria-autocomplete="list"
-          aria-expanded={showList}
-          aria-controls={listId}
-          aria-activedescendant={showList && activeIndex >= 0 ? optionId(activeIndex) : undefined}
-          aria-describedby={`${id}-hint`}
-          // biome-ignore lint/a11y/noAutofocus: the user just asked for this form
-          autoFocus
-          value={query.value}
-          onInput={(e) => {
-            query.value = e.currentTarget.value;
-            listOpen.value = true;
-          }}
-          onKeyDown={onKeyDown}
-          onBlur={() => {
-            listOpen.value = false;
-          }}
-          onFocus={() => {
-            listOpen.value = true;
-          }}
-        />
+        {/* The matches overlay what follows, so showing or hiding them moves nothing under the pointer. */}
+        <div class="dm-combo-box">
+          <input
+            ref={input}
+            id={`${id}-input`}
+            role="combobox"
+            autoComplete="off"
+            aria-autocomplete="list"
+            aria-expanded={showList}
+            aria-controls={listId}
+            aria-activedescendant={showList && activeIndex >= 0 ? optionId(activeIndex) : undefined}
+            aria-describedby={`${id}-hint`}
+            // biome-ignore lint/a11y/noAutofocus: the user just asked for this form
+            autoFocus
+            value={query.value}
+            onInput={(e) => {
+              query.value = e.currentTarget.value;
+              listOpen.value = true;
+            }}
+            onKeyDown={onKeyDown}
+            onBlur={() => {
+              listOpen.value = false;
+            }}
+            onFocus={() => {
+              listOpen.value = true;
+            }}
+          />
+          {showList && options.length > 0 && (
+            <div id={listId} role="listbox" class="dm-options" aria-label={t.dmTo}>
+              {options.map((p, i) => (
+                <div
+                  key={p.id}
+                  id={optionId(i)}
+                  role="option"
+                  tabIndex={-1}
+                  aria-selected={i === activeIndex}
+                  class={i === activeIndex ? 'active' : undefined}
+                  // mousedown, not click: the input must not lose focus (and close the list) first.
+                  onMouseDown={(e) => {
+                    e.preventDefault();
+                    pick(p);
+                  }}
+                >
+                  <Avatar id={p.id} name={p.username} small />
+                  <span>{p.username}</span>
+                </div>
+              ))}
+            </div>
+          )}
+          {showList && options.length === 0 && (
+            <p class="dm-options-empty muted" role="status">
+              {searching.value ? t.dmSearching : t.dmNoMatch}
+            </p>
+          )}
+        </div>
         <p id={`${id}-hint`} class="hint">
           {full ? t.dmFull(DM_MAX_OTHERS) : t.dmSearchHint(DM_MAX_OTHERS)}
         </p>
-        {showList && options.length > 0 && (
-          <div id={listId} role="listbox" class="dm-options" aria-label={t.dmTo}>
-            {options.map((p, i) => (
-              <div
-                key={p.id}
-                id={optionId(i)}
-                role="option"
-                tabIndex={-1}
-                aria-selected={i === activeIndex}
-                class={i === activeIndex ? 'active' : undefined}
-                // mousedown, not click: the input must not lose focus (and close the list) first.
-                onMouseDown={(e) => {
-                  e.preventDefault();
-                  pick(p);
-                }}
-              >
-                <Avatar id={p.id} name={p.username} small />
-                <span>{p.username}</span>
-              </div>
-            ))}
-          </div>
-        )}
-        {showList && options.length === 0 && (
-          <p class="dm-options-empty muted" role="status">
-            {searching.value ? t.dmSearching : t.dmNoMatch}
-          </p>
-        )}
       </div>
       {error.value && (
         <p class="form-error" role="alert">
