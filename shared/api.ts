@@ -57,6 +57,41 @@ export const CreateRoomBody = v.object({
 });
 export type CreateRoomBody = v.InferOutput<typeof CreateRoomBody>;
 
+/** Someone you can message: in user search, and the people of a DM. */
+export interface ApiPerson {
+  id: string;
+  username: string;
+}
+
+/**
+ * Opens the DM among you and these people (1 to 8 others): the same one each time for the same
+ * people. The list may name you; repeats count once.
+ */
+export const OpenDmBody = v.object({
+  userIds: v.pipe(
+    v.array(
+      v.pipe(
+        v.string('a user id must be a string'),
+        v.regex(/^[A-Za-z0-9_-]{1,64}$/, 'a user id is 1-64 of A-Z a-z 0-9 _ -'),
+      ),
+      'userIds must be a list of user ids',
+    ),
+    v.minLength(1, 'name at least one person'),
+    v.maxLength(100, 'userIds holds at most 100 ids'),
+  ),
+});
+export type OpenDmBody = v.InferOutput<typeof OpenDmBody>;
+
+/** What a user chose for themself (each field optional in a change). */
+export interface ApiSettings {
+  /** Send read receipts in direct messages; off also hides others' receipts from you. */
+  readReceipts: boolean;
+}
+export const SettingsBody = v.strictObject(
+  { readReceipts: v.optional(v.boolean('readReceipts must be true or false')) },
+  'the settings are {"readReceipts": true|false}',
+);
+
 export interface ApiUser {
   id: string;
   username: string;
@@ -84,6 +119,8 @@ export interface ApiRoom {
   unread: number;
   /** Messages after `readSeq` that mention you, or `@room`, from others (0 when not a member). */
   mentions: number;
+  /** A DM's other people, by username (its title is their names). */
+  people?: ApiPerson[];
 }
 
 /** A room member as `GET /api/rooms/:id/members` lists them (for `@` completion). */

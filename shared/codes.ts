@@ -84,7 +84,10 @@ export const ErrorCode = {
     meaning: 'a moderator muted you in this room; `retryAfterMs` says when it ends, if it does',
   },
   banned: { recovery: 'terminal', meaning: 'a moderator banned you (or the person named) from this room' },
-  user_not_found: { recovery: 'terminal', meaning: 'no account has that name or id' },
+  user_not_found: {
+    recovery: 'terminal',
+    meaning: 'no such user: the name or id is unknown, or the account was deleted',
+  },
   invite_invalid: {
     recovery: 'terminal',
     meaning: 'the invite link is unknown, expired or revoked; ask for a new one',
@@ -96,6 +99,10 @@ export const ErrorCode = {
   room_mention_forbidden: {
     recovery: 'terminal',
     meaning: 'only the room’s owners and moderators may mention @room',
+  },
+  too_many_people: {
+    recovery: 'terminal',
+    meaning: 'a direct message is for at most 9 people, you included; start a room for more',
   },
 } as const satisfies Record<string, CodeInfo>;
 

@@ -7,6 +7,7 @@ import type { Broker, RateRule } from '../broker/broker.js';
 import type { Hub } from '../hub/hub.js';
 import type { Logger } from '../log.js';
 import type { Storage } from '../storage/storage.js';
+import { withPeople } from './dms.js';
 import { type AppEnv, apiError, readJson, userOf } from './env.js';
 import { historyPage } from './history.js';
 
@@ -49,7 +50,7 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
       unread: r.unread,
       mentions: r.mentions,
     }));
-    return c.json({ rooms });
+    return c.json({ rooms: await withPeople(storage, userOf(c).id, rooms) });
   });
 
   app.post('/', async (c) => {
@@ -79,8 +80,15 @@ export function roomRoutes(deps: RoomDeps): Hono<AppEnv> {
 
   app.post('/:id/leave', async (c) => {
     const id = c.req.param('id');
-    if (!(await storage.roomById(id))) return apiError(c, 404, 'not_found', 'no such room');
+    const room = await storage.roomById(id);
+    if (!room) return apiError(c, 404, 'not_found', 'no such room');
     const user = userOf(c);
+    if (room.kind === 'dm') {
+      // NOTE: the people of a DM are fixed: leaving would make it another set of people's DM.
+      return (await storage.isMember(id, user.id))
+        ? apiError(c, 400, 'invalid_request', 'the people in a direct message are fixed: it cannot be left')
+        : apiError(c, 404, 'not_found', 'no such room');
+    }
     if (await storage.leaveRoom(id, user.id)) {
       hub.membershipEnded(user.id, `room:${id}`);
       hub.roomsChanged([user.id]);

@@ -47,6 +47,8 @@ export interface HubConfig {
    * log for entries it missed, even if no later message revealed the gap.
    */
   catchUpSweepMs: number;
+  /** A DM read receipt goes out at most once per this many ms per reader and DM (the last one trails). */
+  receiptThrottleMs: number;
 }
 
 export const defaultHubConfig: HubConfig = {
@@ -60,4 +62,5 @@ export const defaultHubConfig: HubConfig = {
   pollHoldMs: 25_000,
   pollPresenceGraceMs: 10_000,
   catchUpSweepMs: 30_000,
+  receiptThrottleMs: 1000,
 };

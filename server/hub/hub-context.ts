@@ -18,6 +18,7 @@ import type { CapVerdict } from './connection-caps.js';
 import type { HubExtension } from './extension.js';
 import type { Credentials, Identity } from './identity.js';
 import type { Mutes } from './mutes.js';
+import type { Receipts } from './receipts.js';
 import type { Subscription } from './subscription.js';
 
 export interface HubContext {
@@ -32,6 +33,8 @@ export interface HubContext {
   commit(input: AppendInput, text?: string): Promise<AppendResult>;
   /** Latest-value frames for a stream just caught up (see HubDeps.latest). */
   latest(who: Identity, stream: string): Promise<ServerFrame[]>;
+  /** Read receipts in direct messages. */
+  readonly receipts: Receipts;
   /**
    * Typing `active: true` goes out at most once per throttle window per user and stream, across
    * all their connections; `false` always goes out and opens the window again.

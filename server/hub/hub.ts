@@ -25,6 +25,7 @@ import { entryFrame, msgFrame } from './frames.js';
 import type { HubContext, HubSession } from './hub-context.js';
 import type { Credentials, Identity } from './identity.js';
 import { createMutes, type Mutes } from './mutes.js';
+import { createReceipts, type Receipts } from './receipts.js';
 import { Session, type SessionOptions } from './session.js';
 import { createTypingThrottle } from './typing-throttle.js';
 import { createUsers, userCommands } from './users.js';
@@ -81,6 +82,8 @@ export interface Hub {
   roomsChanged(userIds: readonly string[]): void;
   /** Moderators' mutes as sends see them (forget one when it changes on this process). */
   readonly mutes: Mutes;
+  /** Read receipts in direct messages ("seen"). */
+  readonly receipts: Receipts;
   /**
    * Server shutdown: stop heartbeats and taking frames, finish what was received (commits and
    * their acks, for at most `graceMs`), then close every connection and finish commits in flight.
@@ -98,6 +101,8 @@ export function createHub(deps: HubDeps): Hub {
   const users = createUsers(broker, storage, log);
   const refusals = deps.refusals ?? createRefusals({ log });
   const mutes = createMutes(storage);
+  const receipts = createReceipts({ storage, broker, log, throttleMs: config.receiptThrottleMs });
+  const latest = deps.latest ?? (async () => []);
 
   /** Commits one log entry and, when it is new, publishes it to the stream's subscribers. */
   const commit = async (input: AppendInput, text?: string): Promise<AppendResult> => {
@@ -128,7 +133,12 @@ export function createHub(deps: HubDeps): Hub {
     access: (who, stream) => streamAccess(storage, who, stream),
     extension: deps.extension ?? null,
     commit,
-    latest: deps.latest ?? (async () => []),
+    // A DM's "seen" comes with its other latest-value state.
+    latest: async (who, stream) => [
+      ...(await latest(who, stream)),
+      ...(await receipts.snapshot(who, stream)),
+    ],
+    receipts,
     typingAllowed: createTypingThrottle(config.typingThrottleMs),
     addSubscription: (sub) => fanout.add(sub),
     removeSubscription: (sub) => fanout.remove(sub),
@@ -184,6 +194,7 @@ export function createHub(deps: HubDeps): Hub {
       return session;
     },
     commit: (input) => commit(input),
+    receipts,
     ...userCommands(broker),
     async shutdown(close, reason, graceMs = 5000) {
       clearInterval(heartbeat);

@@ -38,6 +38,7 @@ export function createUsers(broker: Broker, store: UserStore, log: Logger): User
         case 'read':
         case 'job':
         case 'rooms_changed':
+        case 'receipt':
           session.send(message);
           break;
         case 'member':

@@ -6,7 +6,13 @@
  */
 import type { ClientBase } from 'pg';
 import type { Logger } from '../log.js';
-import { mentionIndex, moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import {
+  directMessages,
+  mentionIndex,
+  moderationTables,
+  roomKindsAndRoles,
+  sharedMigrations,
+} from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 /** SQL, or a function for what SQL cannot compute (a Unicode skeleton, say); in the migration's
@@ -100,4 +106,6 @@ export const postgresMigrations: readonly PostgresMigration[] = [
   moderationTables({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
   // v8: the mention index (who each message mentions), for "2 mentions" in the room list.
   mentionIndex({ int: 'BIGINT', real: 'DOUBLE PRECISION' }),
+  // v9: direct messages (a unique key per set of people) and the read receipts setting.
+  directMessages,
 ];

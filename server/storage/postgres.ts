@@ -13,6 +13,7 @@ import { Client, DatabaseError, escapeIdentifier, Pool, type PoolClient, TypeOve
 import { ROOM_MENTION } from '../../shared/mentions.js';
 import { randomId } from '../ids.js';
 import { createLogger, errorText, type Logger } from '../log.js';
+import { postgresDms } from './postgres-dms.js';
 import { classifyPostgresError, createFaultTracker, guardStorage } from './postgres-faults.js';
 import { postgresModeration } from './postgres-moderation.js';
 import { type PostgresMigration, postgresMigrations } from './postgres-schema.js';
@@ -400,6 +401,7 @@ export async function openPostgresStorage(options: PostgresOptions): Promise<Sto
   const storage: Storage = {
     ...postgresSupport(pool),
     ...postgresModeration(pool, transaction),
+    ...postgresDms(pool, transaction),
     name: 'postgres',
     async describe() {
       const [facts] = await rows<Record<string, string | null>>(sql.facts);

@@ -147,3 +147,14 @@ export const mentionIndex = (t: ColumnTypes): string => `
   );
   CREATE INDEX mentions_by_entry ON mentions(stream, seq);
 `;
+
+/**
+ * Direct messages: one room per set of people, found by its key (the sorted member ids) under a
+ * unique index, so two processes opening the same DM at once make one room (other rooms have no
+ * key: NULLs never collide). And each user's choice to send read receipts, on by default.
+ */
+export const directMessages = `
+  ALTER TABLE rooms ADD COLUMN dm_key TEXT;
+  CREATE UNIQUE INDEX rooms_by_dm_key ON rooms(dm_key);
+  ALTER TABLE users ADD COLUMN read_receipts INTEGER NOT NULL DEFAULT 1;
+`;

@@ -5,7 +5,13 @@
  */
 import type Database from 'better-sqlite3';
 import type { Logger } from '../log.js';
-import { mentionIndex, moderationTables, roomKindsAndRoles, sharedMigrations } from './schema-shared.js';
+import {
+  directMessages,
+  mentionIndex,
+  moderationTables,
+  roomKindsAndRoles,
+  sharedMigrations,
+} from './schema-shared.js';
 import { logCollisions, planSkeletons } from './username-skeletons.js';
 
 export type SqliteMigration = string | ((db: Database.Database, log: Logger | undefined) => void);
@@ -121,4 +127,6 @@ export const sqliteMigrations: readonly SqliteMigration[] = [
   moderationTables({ int: 'INTEGER', real: 'REAL' }),
   // v9: the mention index (who each message mentions), for "2 mentions" in the room list.
   mentionIndex({ int: 'INTEGER', real: 'REAL' }),
+  // v10: direct messages (a unique key per set of people) and the read receipts setting.
+  directMessages,
 ];

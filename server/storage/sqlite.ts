@@ -28,6 +28,7 @@ import {
   toUser,
   type UserRow,
 } from './rows.js';
+import { sqliteDms } from './sqlite-dms.js';
 import { sqliteModeration } from './sqlite-moderation.js';
 import { type SqliteMigration, sqliteMigrations } from './sqlite-schema.js';
 import { sqliteSupport } from './sqlite-support.js';
@@ -319,6 +320,7 @@ export function openSqliteStorage(options: SqliteOptions): Storage {
   const storage: Storage = {
     ...sqliteSupport(db),
     ...sqliteModeration(db),
+    ...sqliteDms(db),
     name: 'sqlite',
     async describe() {
       return {

@@ -217,6 +217,59 @@ export interface RoomStore {
   setMemberRole(roomId: string, userId: string, role: RoomRole): Promise<boolean>;
 }
 
+/** The people in a direct message, with what each lets others see. */
+export interface DmMember {
+  id: string;
+  username: string;
+  /** Whether they send read receipts ("seen"); see UserSettings. */
+  readReceipts: boolean;
+}
+
+/** What a user chose for themself; every field has a default, so a new account has them all. */
+export interface UserSettings {
+  /**
+   * Send read receipts in direct messages (default on). Off: others do not see how far you read,
+   * and you do not see how far they did.
+   */
+  readReceipts: boolean;
+}
+
+/** The most people in one direct message, you included. */
+export const DM_MAX_PEOPLE = 9;
+
+/** A DM's key: its people's ids, once each, sorted (ids hold no spaces). */
+export const dmKey = (userIds: readonly string[]): string => [...new Set(userIds)].sort().join(' ');
+
+/**
+ * Direct messages: rooms of kind `dm` among a fixed set of people, one per set. The set is the
+ * room's key (its sorted member ids), under a unique index, so two processes opening the same DM
+ * at once find one room.
+ *
+ * @example
+ * const { room, created } = await storage.openDm({ userIds: [me.id, bob.id], title: 'alice, bob', createdBy: me.id });
+ */
+export interface DmStore {
+  /**
+   * The DM among exactly these users (order and repeats do not matter), or a new one with all of
+   * them as members, in one transaction. `created` says which. The caller checks the users exist.
+   */
+  openDm(input: { userIds: readonly string[]; title: string; createdBy: string }): Promise<{
+    room: Room;
+    created: boolean;
+  }>;
+  /** The members of each of these rooms that is a DM, by room id (other rooms are left out). */
+  dmMembers(roomIds: readonly string[]): Promise<Map<string, DmMember[]>>;
+  /**
+   * Active users whose username key starts with `prefix` (already a key: NFKC, case-folded),
+   * ordered by it, at most `limit`; an empty prefix lists from the start.
+   */
+  searchUsers(prefix: string, limit: number): Promise<User[]>;
+  /** Null when there is no such user. */
+  userSettings(userId: string): Promise<UserSettings | null>;
+  /** Applies the patch and returns the settings after it; null when there is no such user. */
+  updateUserSettings(userId: string, patch: Partial<UserSettings>): Promise<UserSettings | null>;
+}
+
 export interface ApiKey {
   id: string;
   name: string;
@@ -482,7 +535,8 @@ export interface Storage
     RoomStore,
     KeyStore,
     JobStore,
-    SupportStore {
+    SupportStore,
+    DmStore {
   readonly name: string;
   /** Facts worth a log line at start-up (for SQLite: journal mode and synchronous level). */
   describe(): Promise<Record<string, string>>;

@@ -24,8 +24,8 @@ interface StreamState {
   presence: Map<string, string>;
   /** Jobs on the user's own stream: id -> what a change to it would change. */
   jobs: Map<string, string>;
-  /** The latest "seen" receipt. */
-  receipt: string | null;
+  /** The latest "seen" receipt of each reader (a group DM has several): reader id -> seq. */
+  receipts: Map<string, number>;
 }
 
 interface Handshake {
@@ -35,7 +35,7 @@ interface Handshake {
   state: StreamState;
 }
 
-const emptyState = (): StreamState => ({ presence: new Map(), jobs: new Map(), receipt: null });
+const emptyState = (): StreamState => ({ presence: new Map(), jobs: new Map(), receipts: new Map() });
 
 /** The opaque value for a state: the same state gives the same value, on any process. */
 export function stateDigest(state: StreamState): string {
@@ -44,7 +44,8 @@ export function stateDigest(state: StreamState): string {
     lines.push(`p\t${id}\t${name}`);
   for (const [id, version] of [...state.jobs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     lines.push(`j\t${id}\t${version}`);
-  if (state.receipt !== null) lines.push(`r\t${state.receipt}`);
+  for (const [id, seq] of [...state.receipts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    lines.push(`r\t${id}\t${seq}`);
   return createHash('sha256').update(lines.join('\n')).digest('base64url').slice(0, 22);
 }
 
@@ -62,7 +63,7 @@ function fold(state: StreamState, frame: ServerFrame): void {
       state.jobs.set(frame.id, `${frame.status}\t${frame.percent}\t${frame.updatedAt}`);
       return;
     case 'receipt':
-      state.receipt = `${frame.by.id}\t${frame.seq}`;
+      state.receipts.set(frame.by.id, frame.seq);
       return;
   }
 }
@@ -133,7 +134,9 @@ export class PollNews {
   private trivial(state: StreamState): boolean {
     const self = this.selfId();
     return (
-      state.jobs.size === 0 && state.receipt === null && [...state.presence.keys()].every((id) => id === self)
+      state.jobs.size === 0 &&
+      state.receipts.size === 0 &&
+      [...state.presence.keys()].every((id) => id === self)
     );
   }
 

@@ -258,6 +258,37 @@ describe('PostgreSQL storage', () => {
     expect(same.map((r) => r.status).sort()).toEqual(['created', 'taken', 'taken', 'taken']);
   });
 
+  it('two processes opening the same DM at once, many times each, make one room with both people in it once', async () => {
+    const schema = freshSchema();
+    const [a, b] = [await open(schema), await open(schema)] as [Storage, Storage];
+    const users: string[] = [];
+    for (const name of ['alice', 'bob']) {
+      const made = await a.createUser({
+        username: name,
+        usernameKey: name,
+        usernameSkeletons: [name],
+        passwordHash: 'h',
+      });
+      if (made.status !== 'created') throw new Error(`test setup: ${name} was taken`);
+      users.push(made.user.id);
+    }
+
+    const results = await Promise.all(
+      range(1, 12).map((i) =>
+        (i % 2 === 0 ? a : b).openDm({
+          userIds: i % 3 === 0 ? [...users].reverse() : users,
+          title: 'alice, bob',
+          createdBy: users[i % 2] as string,
+        }),
+      ),
+    );
+
+    expect(new Set(results.map((r) => r.room.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    const roomId = results[0]?.room.id as string;
+    expect((await b.dmMembers([roomId])).get(roomId)?.map((m) => m.username)).toEqual(['alice', 'bob']);
+  });
+
   it('concurrent sign-ups of look-alikes from two processes: exactly one is created, the rest are confusable', async () => {
     const schema = freshSchema();
     const [a, b] = [await open(schema), await open(schema)] as [Storage, Storage];

@@ -131,6 +131,35 @@ describe('SQLite storage', () => {
     watcher.close();
   });
 
+  it('two handles on one file opening the same DM at once make one room (two processes on one file)', async () => {
+    const file = join(dir, 'switchboard.db');
+    const [a, b] = [open({ file }), open({ file })];
+    const users: string[] = [];
+    for (const name of ['alice', 'bob']) {
+      const made = await a.createUser({
+        username: name,
+        usernameKey: name,
+        usernameSkeletons: [name],
+        passwordHash: 'h',
+      });
+      if (made.status !== 'created') throw new Error(`test setup: ${name} was taken`);
+      users.push(made.user.id);
+    }
+
+    const results = await Promise.all(
+      [a, b, a, b, b, a].map((s, i) =>
+        s.openDm({
+          userIds: i % 2 ? users : [...users].reverse(),
+          title: 'alice, bob',
+          createdBy: users[0] as string,
+        }),
+      ),
+    );
+
+    expect(new Set(results.map((r) => r.room.id)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+  });
+
   it('describe() reports WAL and synchronous FULL by default', async () => {
     const storage = open({ file: join(dir, 'a.db') });
     const facts = await storage.describe();

@@ -14,6 +14,7 @@ import {
   UNREAD_CAP,
   type User,
 } from '../../server/storage/storage.js';
+import { runDmContract } from './dms.contract.js';
 
 /**
  * Defines the contract suite for one implementation. `open` must return a new, empty storage each
@@ -1390,4 +1391,5 @@ export function runStorageContract(name: string, open: () => Promise<Storage>): 
       });
     });
   });
+  runDmContract(name, open);
 }

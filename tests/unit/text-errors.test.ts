@@ -57,6 +57,7 @@ describe('the SPA says what shared/text-rules.ts refuses, in the user’s langua
       'setup_code_required',
       'too_many_connections',
       'too_many_mentions',
+      'too_many_people',
       'user_not_found',
       'username_confusable',
     ]);

@@ -14,8 +14,8 @@ async function markRead(c: FrameContext, stream: string, seq: number): Promise<v
   const { unread } = await storage.readPosition(user.id, stream);
   const mentions = isRoom(stream) ? { mentions: await storage.mentionCount(user.id, stream, readSeq) } : {};
   broker.publish(userChannel(user.id), { type: 'read', stream, seq: readSeq, unread, ...mentions });
-  // In a conversation the other side sees it: "seen".
+  // In a conversation the other side sees it: "seen"; in a DM, the others (see hub/receipts.ts).
   if (stream.startsWith('conv:')) {
     broker.publish(streamChannel(stream), { type: 'receipt', stream, by: userRef(c), seq: readSeq });
-  }
+  } else void c.hub.receipts.read(userRef(c), stream, readSeq);
 }

@@ -10,7 +10,9 @@
 import type {
   ApiKeyView,
   ApiMember,
+  ApiPerson,
   ApiRoom,
+  ApiSettings,
   ApiUser,
   CreateKeyBody,
   CreateRoomBody,
@@ -82,6 +84,12 @@ export interface Api {
   ): Promise<ApiResult<{ ok: boolean }>>;
   join(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
   leave(roomId: string): Promise<ApiResult<{ joined: boolean }>>;
+  /** Finds or opens the DM among you and these people (1 to 8 others). */
+  openDm(userIds: string[]): Promise<ApiResult<{ room: ApiRoom; created: boolean }>>;
+  /** People to message, by the start of their username (never you). */
+  searchUsers(q: string): Promise<ApiResult<{ users: ApiPerson[] }>>;
+  settings(): Promise<ApiResult<{ settings: ApiSettings }>>;
+  updateSettings(patch: Partial<ApiSettings>): Promise<ApiResult<{ settings: ApiSettings }>>;
   /** A page of history, ascending; `before` is exclusive. */
   messages(roomId: string, options: { before?: number; limit?: number }): Promise<ApiResult<MessagesPage>>;
   /** Members whose name starts with `q`, for `@` completion. */
@@ -196,6 +204,10 @@ export function createApi(fetchImpl: typeof fetch = (...args) => fetch(...args))
     leave: (id) => call('POST', `${room(id)}/leave`, {}),
     messages: (id, options) => call('GET', `${room(id)}/messages${pageQuery(options)}`),
     members: (id, q) => call('GET', `${room(id)}/members?q=${encodeURIComponent(q)}&limit=8`),
+    openDm: (userIds) => call('POST', '/api/dms', { userIds }),
+    searchUsers: (q) => call('GET', `/api/users?q=${encodeURIComponent(q)}`),
+    settings: () => call('GET', '/api/me/settings'),
+    updateSettings: (patch) => call('PATCH', '/api/me/settings', patch),
     jobs: () => call('GET', '/api/jobs'),
     startDownload: () => call('POST', '/api/demo/download', {}),
     apiKeys: () => call('GET', '/api/admin/keys'),

@@ -29,6 +29,8 @@ export interface MessageListProps {
   me: { id: string; name: string };
   t: Catalog;
   lang: Lang;
+  /** A line under one message: "Seen" in a DM, under the user's newest one. */
+  seen?: { seq: number; text: string } | undefined;
 }
 
 /** News to the reader: a message from someone else, or a pushed event. */
@@ -37,7 +39,7 @@ const isNews = (m: LogFrame, meId: string): boolean =>
 
 const fold = (s: string): string => s.normalize('NFKC').toLowerCase();
 
-export function MessageList({ chat, room, me, t, lang }: MessageListProps) {
+export function MessageList({ chat, room, me, t, lang, seen }: MessageListProps) {
   const messages = chat.messages.value;
   const local = chat.local.value;
   const status = chat.status.value;
@@ -236,6 +238,12 @@ export function MessageList({ chat, room, me, t, lang }: MessageListProps) {
                 formatDate={formatDate}
                 mentionsMe={highlightFor(m)}
               />,
+              // "Seen" in a DM, under the user's newest message once someone read that far.
+              seen?.seq === m.seq ? (
+                <p key={`seen-${m.seq}`} class="msg-seen">
+                  {seen.text}
+                </p>
+              ) : null,
             ];
           })}
           {trailing.map((l: LocalSend) => [

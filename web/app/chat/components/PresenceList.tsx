@@ -5,7 +5,15 @@ import type { Catalog } from '../../common/i18n.js';
 
 const FACES = 4;
 
-export function PresenceList({ users, meId, t }: { users: UserRef[]; meId: string; t: Catalog }) {
+export interface PresenceListProps {
+  users: UserRef[];
+  meId: string;
+  t: Catalog;
+  /** Opens a direct message with someone listed (not offered for the user themself). */
+  onMessage?: ((user: UserRef) => void) | undefined;
+}
+
+export function PresenceList({ users, meId, t, onMessage }: PresenceListProps) {
   return (
     <details class="presence">
       <summary>
@@ -24,6 +32,16 @@ export function PresenceList({ users, meId, t }: { users: UserRef[]; meId: strin
               <Avatar id={u.id} name={u.name} small />
               <span class="presence-name">{u.name}</span>
               {u.id === meId && <span class="muted"> {t.you}</span>}
+              {u.id !== meId && onMessage && (
+                <button
+                  type="button"
+                  class="button link small presence-message"
+                  aria-label={t.messagePerson(u.name)}
+                  onClick={() => onMessage(u)}
+                >
+                  {t.messageAction}
+                </button>
+              )}
             </li>
           ))}
         </ul>

@@ -1,9 +1,11 @@
-/** The rooms the user is in (with unread counts) and the rooms they could join. */
+/** The rooms the user is in (with unread counts), their direct messages, and the rooms they could join. */
 import { useSignal } from '@preact/signals';
+import { Avatar } from '../../common/components/Avatar.js';
 import { Link } from '../../common/components/Link.js';
 import type { Catalog } from '../../common/i18n.js';
 import { type Router, roomPath } from '../../common/models/router.js';
 import type { RoomEntry, Rooms } from '../models/rooms.js';
+import { NewMessage } from './NewMessage.js';
 
 export interface RoomListProps {
   rooms: Rooms;
@@ -34,12 +36,20 @@ function JoinedRoom({ room, router, t, active, onPick }: JoinedRoomProps) {
         aria-current={active ? 'page' : undefined}
         onNavigate={onPick}
       >
-        <span class="room-hash" aria-hidden="true">
-          #
-        </span>
+        {room.kind === 'dm' ? (
+          <Avatar id={room.people[0]?.id ?? room.id} name={room.title} small />
+        ) : (
+          <span class="room-hash" aria-hidden="true">
+            #
+          </span>
+        )}
         <span class="room-text">
           <span class="room-name">{room.title}</span>
-          <span class="room-meta">{t.members(room.memberCount)}</span>
+          {room.kind === 'dm' ? (
+            room.people.length > 1 && <span class="room-meta">{t.members(room.memberCount)}</span>
+          ) : (
+            <span class="room-meta">{t.members(room.memberCount)}</span>
+          )}
         </span>
         {mentions > 0 && (
           <span class="badge badge-mention">
@@ -76,6 +86,7 @@ export function RoomList({ rooms, router, t, activeId, onPick }: RoomListProps) 
   };
 
   const joined = rooms.joined.value;
+  const dms = rooms.dms.value;
   const others = rooms.others.value;
   return (
     <nav class="room-nav" aria-label={t.rooms}>
@@ -83,6 +94,23 @@ export function RoomList({ rooms, router, t, activeId, onPick }: RoomListProps) 
       {!rooms.loaded.value && <p class="muted small-print">{t.loading}</p>}
       <ul class="room-list">
         {joined.map((room) => (
+          <JoinedRoom
+            key={room.id}
+            room={room}
+            router={router}
+            t={t}
+            active={room.id === activeId}
+            onPick={onPick}
+          />
+        ))}
+      </ul>
+      <div class="section-head">
+        <h2 class="section-title">{t.directMessages}</h2>
+        {rooms.loaded.value && <NewMessage rooms={rooms} router={router} t={t} />}
+      </div>
+      {rooms.loaded.value && dms.length === 0 && <p class="muted small-print room-none">{t.noDms}</p>}
+      <ul class="room-list" aria-label={t.directMessages}>
+        {dms.map((room) => (
           <JoinedRoom
             key={room.id}
             room={room}

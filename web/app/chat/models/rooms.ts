@@ -1,9 +1,10 @@
 /**
  * The room list with live unread counts. Every joined room is subscribed, so a message anywhere
  * moves its count; `read` events (from any tab of this user) set it back to the server's number.
+ * Direct messages are rooms too (kind `dm`), listed apart, titled with the other people's names.
  */
 import { batch, computed, type ReadonlySignal, type Signal, signal } from '@preact/signals';
-import type { ApiRoom, ApiUser, RoomRole } from '../../../../shared/api.js';
+import type { ApiPerson, ApiRoom, ApiUser, RoomKind, RoomRole } from '../../../../shared/api.js';
 import { ROOM_MENTION } from '../../../../shared/mentions.js';
 import type { MsgFrame } from '../../../../shared/protocol.js';
 import type { SwitchboardClient } from '../../../client/index.js';
@@ -17,6 +18,9 @@ export interface RoomEntry {
   readonly topic: string;
   readonly memberCount: number;
   readonly joined: boolean;
+  readonly kind: RoomKind;
+  /** A DM's other people (its title is their names); empty for other rooms. */
+  readonly people: readonly ApiPerson[];
   /** Messages from others, and pushed events, after `readSeq`. */
   readonly unread: Signal<number>;
   /** Messages from others after `readSeq` that mention the user, or `@room`. */
@@ -28,7 +32,10 @@ export interface RoomEntry {
 
 export interface Rooms {
   readonly list: ReadonlySignal<RoomEntry[]>;
+  /** Rooms the user is in, but DMs. */
   readonly joined: ReadonlySignal<RoomEntry[]>;
+  /** The user's direct messages. */
+  readonly dms: ReadonlySignal<RoomEntry[]>;
   readonly others: ReadonlySignal<RoomEntry[]>;
   readonly loaded: ReadonlySignal<boolean>;
   readonly error: ReadonlySignal<string | null>;
@@ -42,6 +49,10 @@ export interface Rooms {
   memberSearch(id: string): MemberSearch;
   /** Creates a room (and joins it); resolves to its id. */
   create(title: string, topic: string): Promise<ApiResult<{ id: string }>>;
+  /** Finds or opens the DM with these people; resolves to its id once it is in the list. */
+  openDm(userIds: string[]): Promise<ApiResult<{ id: string }>>;
+  /** People to message whose username starts with `q` (never the user). */
+  searchPeople(q: string): Promise<ApiResult<ApiPerson[]>>;
   dispose(): void;
 }
 
@@ -113,6 +124,8 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
           memberCount: room.memberCount,
           joined: room.joined,
           role: room.role ?? null,
+          kind: room.kind,
+          people: room.people ?? [],
           ...c,
         };
       });
@@ -186,7 +199,8 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
 
   return {
     list,
-    joined: computed(() => list.value.filter((r) => r.joined)),
+    joined: computed(() => list.value.filter((r) => r.joined && r.kind !== 'dm')),
+    dms: computed(() => list.value.filter((r) => r.joined && r.kind === 'dm')),
     others: computed(() => list.value.filter((r) => !r.joined)),
     loaded,
     error,
@@ -217,6 +231,16 @@ export function createRooms({ api, client, me, viewing }: RoomsDeps): Rooms {
       if (!result.ok) return result;
       await refresh();
       return { ok: true, value: { id: result.value.room.id } };
+    },
+    async openDm(userIds) {
+      const result = await api.openDm(userIds);
+      if (!result.ok) return result;
+      await refresh();
+      return { ok: true, value: { id: result.value.room.id } };
+    },
+    async searchPeople(q) {
+      const result = await api.searchUsers(q);
+      return result.ok ? { ok: true, value: result.value.users } : result;
     },
     dispose() {
       for (const off of offs) off();

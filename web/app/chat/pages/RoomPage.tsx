@@ -4,12 +4,13 @@
  */
 import { useSignal } from '@preact/signals';
 import type { ApiUser } from '../../../../shared/api.js';
-import type { Api } from '../../common/api.js';
+import type { Api, ApiResult } from '../../common/api.js';
 import type { Catalog, Lang } from '../../common/i18n.js';
 import type { Typing } from '../../common/models/typing.js';
 import { RoomView } from '../components/RoomView.js';
 import type { RoomChat } from '../models/chat.js';
 import type { Presence } from '../models/presence.js';
+import type { Receipts } from '../models/receipts.js';
 import type { Rooms } from '../models/rooms.js';
 
 export interface RoomPageProps {
@@ -26,9 +27,13 @@ export interface RoomPageProps {
   lang: Lang;
   /** The user left the room. */
   onLeft(): void;
+  receipts: Receipts;
+  /** Opens (and shows) the DM with these people. */
+  onOpenDm(userIds: string[]): Promise<ApiResult<unknown>>;
 }
 
-export function RoomPage({ roomId, api, rooms, chat, me, presence, typing, t, lang, onLeft }: RoomPageProps) {
+export function RoomPage(props: RoomPageProps) {
+  const { roomId, api, rooms, chat, me, presence, typing, t, lang, onLeft, receipts, onOpenDm } = props;
   const joinError = useSignal<string | null>(null);
   const room = roomId === null ? undefined : rooms.byId(roomId);
 
@@ -72,6 +77,8 @@ export function RoomPage({ roomId, api, rooms, chat, me, presence, typing, t, la
       t={t}
       lang={lang}
       onLeft={onLeft}
+      receipts={receipts}
+      onOpenDm={onOpenDm}
     />
   );
 }

@@ -1,14 +1,20 @@
-/** Who is signed in, the language, signing out, and (for admins only) their pages. */
+/** Who is signed in, their settings, the language, signing out, and (for admins only) their pages. */
+import { useSignal } from '@preact/signals';
+import { useId } from 'preact/hooks';
 import type { ApiUser } from '../../../../shared/api.js';
 import { Avatar } from '../../common/components/Avatar.js';
 import { Icon, type IconName } from '../../common/components/Icon.js';
 import { Link } from '../../common/components/Link.js';
+import type { Catalog } from '../../common/i18n.js';
 import { AGENTS_PATH, KEYS_PATH, type Route, type Router, SITES_PATH } from '../../common/models/router.js';
+import type { Settings } from '../../common/models/settings.js';
+import { apiErrorText } from '../../common/text-errors.js';
 import type { Locale } from '../models/locale.js';
 import { LanguageSwitch } from './LanguageSwitch.js';
 
 export interface UserBarProps {
   me: ApiUser;
+  settings: Settings;
   locale: Locale;
   router: Router;
   /** The page on screen, to mark the admin link as current. */
@@ -16,7 +22,44 @@ export interface UserBarProps {
   onSignOut(): void;
 }
 
-export function UserBar({ me, locale, router, current, onSignOut }: UserBarProps) {
+/** The user's own settings, one click away: whether they send read receipts. */
+function SettingsPanel({ settings, t }: { settings: Settings; t: Catalog }) {
+  const error = useSignal<string | null>(null);
+  const id = useId();
+  const change = async (on: boolean) => {
+    error.value = null;
+    const result = await settings.setReadReceipts(on);
+    if (!result.ok) error.value = apiErrorText(t, result) || t.networkError;
+  };
+  return (
+    <details class="user-settings">
+      <summary>{t.settings}</summary>
+      <div class="user-settings-pop stack">
+        <label class="check" for={`${id}-receipts`}>
+          <input
+            id={`${id}-receipts`}
+            type="checkbox"
+            checked={settings.readReceipts.value}
+            disabled={settings.saving.value}
+            aria-describedby={`${id}-receipts-hint`}
+            onChange={(e) => void change(e.currentTarget.checked)}
+          />
+          {t.sendReadReceipts}
+        </label>
+        <p id={`${id}-receipts-hint`} class="hint">
+          {t.readReceiptsHint}
+        </p>
+        {error.value && (
+          <p class="form-error" role="alert">
+            {error.value}
+          </p>
+        )}
+      </div>
+    </details>
+  );
+}
+
+export function UserBar({ me, settings, locale, router, current, onSignOut }: UserBarProps) {
   const t = locale.t.value;
   const adminPages: [Route['name'], string, IconName, string][] = [
     ['sites', SITES_PATH, 'site', t.sites],
@@ -52,6 +95,7 @@ export function UserBar({ me, locale, router, current, onSignOut }: UserBarProps
         </span>
       </div>
       <div class="user-actions">
+        <SettingsPanel settings={settings} t={t} />
         <LanguageSwitch locale={locale} />
         <button type="button" class="button ghost small" onClick={onSignOut}>
           <Icon name="logout" />

@@ -11,10 +11,12 @@ import { type AdminModels, createAdminModels } from '../../admin/models/admin.js
 import { type ApiKeys, createApiKeys } from '../../admin/models/keys.js';
 import { type Chats, createChats, type RoomChat } from '../../chat/models/chat.js';
 import { createPresence, type Presence } from '../../chat/models/presence.js';
+import { createReceipts, type Receipts } from '../../chat/models/receipts.js';
 import { createRooms, type Rooms } from '../../chat/models/rooms.js';
 import type { Api } from '../../common/api.js';
 import type { Catalog } from '../../common/i18n.js';
 import { type Router, roomPath } from '../../common/models/router.js';
+import { createSettings, type Settings } from '../../common/models/settings.js';
 import { createTyping, type Typing } from '../../common/models/typing.js';
 import { createJobs, type Jobs, userStream } from '../../jobs/models/jobs.js';
 import { createLab, type Lab } from '../../lab/models/lab.js';
@@ -30,6 +32,10 @@ export interface Workspace {
   readonly chats: Chats;
   readonly presence: Presence;
   readonly typing: Typing;
+  /** What the user chose for themself (read receipts). */
+  readonly settings: Settings;
+  /** "Seen" in direct messages. */
+  readonly receipts: Receipts;
   /** The Transport lab: its run outlives the page, so leaving and coming back shows its progress. */
   readonly lab: Lab;
   /** The user's jobs, live from their `user:<id>` stream (for the jobs page and the top bar). */
@@ -84,6 +90,9 @@ export function createWorkspace({
   const chats = createChats({ api, client, networkError });
   const presence = createPresence(client);
   const typing = createTyping(client, me.id);
+  const settings = createSettings(api);
+  void settings.load();
+  const receipts = createReceipts({ client, enabled: settings.readReceipts });
   const jobs = createJobs({ api, client, userId: me.id });
   // Subscribed before the first connect, so the first handshake carries it with the rooms; the
   // server answers it with the current state of every running and recent job.
@@ -154,6 +163,8 @@ export function createWorkspace({
     chats,
     presence,
     typing,
+    settings,
+    receipts,
     lab,
     jobs,
     keys,
@@ -167,6 +178,7 @@ export function createWorkspace({
       rooms.dispose();
       presence.dispose();
       typing.dispose();
+      receipts.dispose();
       lab.dispose();
       jobs.dispose();
       support?.dispose();

@@ -15,7 +15,7 @@ import { InvitePage } from '../../chat/pages/InvitePage.js';
 import { RoomPage } from '../../chat/pages/RoomPage.js';
 import { Icon } from '../../common/components/Icon.js';
 import { Link } from '../../common/components/Link.js';
-import { LAB_PATH } from '../../common/models/router.js';
+import { LAB_PATH, roomPath } from '../../common/models/router.js';
 import { JobsLink } from '../../jobs/components/JobsLink.js';
 import { JobsPage } from '../../jobs/pages/JobsPage.js';
 import { LabPage } from '../../lab/pages/LabPage.js';
@@ -93,6 +93,12 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
         t={t}
         lang={lang}
         onLeft={() => app.router.navigate('/')}
+        receipts={workspace.receipts}
+        onOpenDm={async (userIds) => {
+          const result = await workspace.rooms.openDm(userIds);
+          if (result.ok) app.router.navigate(roomPath(result.value.id));
+          return result;
+        }}
       />
     );
   }
@@ -171,6 +177,7 @@ export function WorkspacePage({ app, workspace }: { app: AppModel; workspace: Wo
           </div>
           <UserBar
             me={workspace.me}
+            settings={workspace.settings}
             locale={app.locale}
             router={app.router}
             current={route.name}
