@@ -50,13 +50,16 @@ export function MessageList({ chat, room, me, t, lang, seen }: MessageListProps)
 
   // Where the reader had read to when the room opened: what is after it is new this visit.
   const readAtOpen = useRef(room.readSeq.peek()).current;
+  // Whether anything was unread then: the reader's own messages after readSeq are not news, so
+  // a room of only one's own recent messages opens at the bottom, with nothing to chase.
+  const unreadAtOpen = useRef(room.unread.peek()).current;
   const divider = useRef<HTMLDivElement>(null);
   const firstUnread = useMemo(
     () => messages.find((m) => m.seq > readAtOpen && isNews(m, me.id))?.seq,
     [messages, readAtOpen, me.id],
   );
   // Not loaded yet: older than the page held, and not too far back to chase.
-  const unreadAbove = status === 'ready' && hasMore && readAtOpen + 1 < firstSeq;
+  const unreadAbove = status === 'ready' && hasMore && unreadAtOpen > 0 && readAtOpen + 1 < firstSeq;
   const chase = unreadAbove && lastSeq - readAtOpen <= CHASE_UNREAD;
   // Too far back to chase: the divider goes above the oldest message held, all of them new.
   const newFrom = firstUnread ?? (unreadAbove && !chase ? firstSeq : undefined);
