@@ -79,8 +79,16 @@ export const settings = [
   ['PUSH_RATE_REFILL_MS', '20', 'then one more call per this many ms (50 per second)'],
   ['SIGNUP_RATE_BURST', '5', 'accounts one address may create at once'],
   ['SIGNUP_RATE_REFILL_MS', '600000', 'then one more per this many ms (one per 10 minutes)'],
-  ['LOGIN_RATE_BURST', '30', 'password attempts one address may make at once, at any accounts (at one account: a third)'],
-  ['LOGIN_RATE_REFILL_MS', '10000', 'then one more attempt per this many ms (at one account: three times as long)'],
+  [
+    'LOGIN_RATE_BURST',
+    '30',
+    'password attempts one address may make at once, at any accounts (at one account: a third)',
+  ],
+  [
+    'LOGIN_RATE_REFILL_MS',
+    '10000',
+    'then one more attempt per this many ms (at one account: three times as long)',
+  ],
   ['VISITOR_RATE_BURST', '20', 'widget visitors and conversations one address may start at once'],
   ['VISITOR_RATE_REFILL_MS', '3000', 'then one more per this many ms; a site gets ten times the burst'],
   ['HEADERS_TIMEOUT_MS', '10000', 'a client must send a request’s headers within this'],
