@@ -137,11 +137,13 @@ export class Session extends SessionState implements HubSession {
 
   // ---- control from the hub -------------------------------------------------------------------
 
+  /** Authority is the identity's role as of now (see loseAgentStreams). */
   changeRole(role: Role): void {
     const before = this.identity;
     if (!before || before.visitor || before.role === role || this.state === 'closed') return;
-    this.who = { ...before, role };
-    if (!isAgent(this.identity)) loseAgentStreams(this);
+    const changed = { ...before, role };
+    this.who = changed;
+    if (!isAgent(changed)) loseAgentStreams(this);
   }
 
   revokeStream(stream: string): void {
